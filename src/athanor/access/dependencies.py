@@ -1,0 +1,230 @@
+"""Request dependencies: the database session, the caller, and permission checks.
+
+One database session (and transaction) per request: authentication runs in it, then moves
+it into the caller's tenant scope, and the endpoint uses the same session. It commits once,
+before the response is sent.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from athanor.access.csrf import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, csrf_ok
+from athanor.access.principal import ClientInfo, Principal, Via
+from athanor.apikeys import service as apikeys_service
+from athanor.apikeys.exceptions import ApiKeyInvalid
+from athanor.auth import service as auth_service
+from athanor.auth.exceptions import CsrfFailed, SessionExpired
+from athanor.core.context import current_request_id
+from athanor.core.errors import Forbidden, Unauthenticated
+from athanor.core.i18n import negotiate
+from athanor.core.logging import bind_principal
+from athanor.core.ratelimit import LimitRule
+from athanor.db.scope import DbScope, set_scope
+from athanor.runtime import Runtime
+from athanor.tenancy import service as tenancy_service
+from athanor.tenancy.exceptions import TenantNotFound, TenantRequired, TenantSuspended
+from athanor.tenancy.models import TenantStatus
+from athanor.tenancy.permissions import Permission, permissions_for
+
+TENANT_HEADER = "X-Athanor-Tenant"
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+async def request_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
+    async with runtime.db.session(DbScope.anonymous()) as session:
+        try:
+            yield session
+        except BaseException:
+            await session.rollback()
+            raise
+        await session.commit()
+
+
+DbSession = Annotated[AsyncSession, Depends(request_session, scope="function")]
+
+
+def client_info(request: Request) -> ClientInfo:
+    return ClientInfo(
+        ip=request.client.host if request.client else None,
+        user_agent=(request.headers.get("user-agent") or "")[:512] or None,
+        request_id=current_request_id(),
+    )
+
+
+Client = Annotated[ClientInfo, Depends(client_info)]
+
+
+def _bearer(request: Request) -> str | None:
+    scheme, _, credential = request.headers.get("authorization", "").partition(" ")
+    return credential.strip() or None if scheme.lower() == "bearer" else None
+
+
+def _requested_tenant(request: Request) -> uuid.UUID | None:
+    raw = request.headers.get(TENANT_HEADER)
+    if not raw:
+        return None
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise TenantNotFound() from None
+
+
+async def _principal_from_api_key(
+    session: AsyncSession, runtime: Runtime, secret: str, client: ClientInfo
+) -> Principal:
+    key = await apikeys_service.resolve_key(session, secret=secret, token_key=runtime.token_key)
+    user = await auth_service.get_user(session, key.user_id)
+    membership = await tenancy_service.membership_of(
+        session, tenant_id=key.tenant_id, user_id=key.user_id
+    )
+    if user is None or not user.is_active or membership is None:
+        raise ApiKeyInvalid()
+    await apikeys_service.record_use(session, key=key)
+    return Principal(
+        user=user,
+        via="api_key",
+        client=client,
+        tenant_id=key.tenant_id,
+        role=membership.role,
+        permissions=permissions_for(membership.role, key.scopes),
+        api_key=key,
+    )
+
+
+async def _principal_from_session(
+    session: AsyncSession,
+    runtime: Runtime,
+    request: Request,
+    token: str,
+    via: Via,
+    client: ClientInfo,
+) -> Principal:
+    resolved = await auth_service.resolve_session(session, token=token, token_key=runtime.token_key)
+    if resolved is None:
+        raise SessionExpired()
+    auth_session, user = resolved
+    if via == "cookie" and request.method not in SAFE_METHODS:
+        if not csrf_ok(auth_session.id, request.headers.get(CSRF_HEADER), key=runtime.token_key):
+            raise CsrfFailed()
+    requested = _requested_tenant(request)
+    tenant_id = requested or auth_session.active_tenant_id
+    if tenant_id is None:
+        return Principal(user=user, via=via, client=client, auth_session=auth_session)
+    await set_scope(session, DbScope.for_tenant(tenant_id, user.id))
+    membership = await tenancy_service.membership_of(session, tenant_id=tenant_id, user_id=user.id)
+    if membership is None:
+        if requested:
+            raise TenantNotFound()
+        # Removed from the tenant since signing in: carry on without one.
+        return Principal(user=user, via=via, client=client, auth_session=auth_session)
+    return Principal(
+        user=user,
+        via=via,
+        client=client,
+        tenant_id=tenant_id,
+        role=membership.role,
+        permissions=permissions_for(membership.role),
+        auth_session=auth_session,
+    )
+
+
+async def _authenticate(
+    request: Request, session: AsyncSession, runtime: Runtime, client: ClientInfo
+) -> Principal | None:
+    bearer = _bearer(request)
+    if bearer and apikeys_service.looks_like_api_key(bearer):
+        return await _principal_from_api_key(session, runtime, bearer, client)
+    if bearer:
+        return await _principal_from_session(session, runtime, request, bearer, "bearer", client)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        return await _principal_from_session(session, runtime, request, cookie, "cookie", client)
+    return None
+
+
+async def _enter_scope(session: AsyncSession, principal: Principal) -> None:
+    if principal.tenant_id is None:
+        await set_scope(session, DbScope.for_user(principal.user.id))
+        return
+    await set_scope(session, DbScope.for_tenant(principal.tenant_id, principal.user.id))
+    tenant = await tenancy_service.get_tenant(session, principal.tenant_id)
+    if tenant.status is TenantStatus.SUSPENDED:
+        raise TenantSuspended()
+
+
+def _limit_rules(runtime: Runtime, principal: Principal) -> list[LimitRule]:
+    settings = runtime.settings
+    rules = [LimitRule("user", str(principal.user.id), settings.rate_limit_user)]
+    if principal.tenant_id:
+        rules.append(LimitRule("tenant", str(principal.tenant_id), settings.rate_limit_tenant))
+    if principal.api_key:
+        rate = principal.api_key.rate_limit or settings.rate_limit_api_key
+        rules.append(LimitRule("api_key", str(principal.api_key.id), rate))
+    return rules
+
+
+async def optional_principal(
+    request: Request, response: Response, session: DbSession, runtime: RuntimeDep, client: Client
+) -> Principal | None:
+    principal = await _authenticate(request, session, runtime, client)
+    if principal is None:
+        return None
+    request.state.locale = negotiate(request.headers.get("accept-language"), principal.user.locale)
+    await _enter_scope(session, principal)
+    bind_principal(tenant_id=principal.tenant_id, user_id=principal.user.id)
+    state = await runtime.limiter.enforce(_limit_rules(runtime, principal))
+    if state:
+        response.headers.update(state.headers())
+    return principal
+
+
+MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+
+async def current_principal(principal: MaybePrincipal) -> Principal:
+    if principal is None:
+        raise Unauthenticated()
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def require(permission: Permission) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency that lets the request through only with `permission` in a tenant."""
+
+    async def check(principal: CurrentPrincipal) -> Principal:
+        if principal.tenant_id is None:
+            raise TenantRequired()
+        if not principal.can(permission):
+            raise Forbidden()
+        return principal
+
+    check.__name__ = f"require_{permission.value.replace(':', '_')}"
+    return check
+
+
+async def anonymous_rate_limit(request: Request, response: Response, runtime: RuntimeDep) -> None:
+    """Limits sign-in, sign-up and token endpoints per client address."""
+    address = request.client.host if request.client else "unknown"
+    state = await runtime.limiter.enforce(
+        [LimitRule("anonymous", address, runtime.settings.rate_limit_anonymous)]
+    )
+    if state:
+        response.headers.update(state.headers())
+
+
+AnonymousLimit = Depends(anonymous_rate_limit)

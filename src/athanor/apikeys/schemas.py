@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from limits import parse_many
+from pydantic import AwareDatetime, Field, StrictInt, field_validator
+
+from athanor.core.schemas import Input, Output
+from athanor.db.types import utcnow
+from athanor.tenancy.permissions import Scope
+
+MAX_GRACE_SECONDS = 7 * 24 * 3600
+
+
+def _valid_rate(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ValueError("write a rate such as '100/minute' or '10/second;1000/hour'") from None
+    return value
+
+
+class ApiKeyCreate(Input):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    scopes: Annotated[list[Scope], Field(min_length=1, max_length=len(Scope))]
+    expires_at: AwareDatetime | None = None
+    rate_limit: Annotated[str, Field(max_length=64, examples=["100/minute"])] | None = None
+
+    @field_validator("scopes")
+    @classmethod
+    def _unique(cls, scopes: list[Scope]) -> list[Scope]:
+        return sorted(set(scopes))
+
+    @field_validator("expires_at")
+    @classmethod
+    def _in_future(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value <= utcnow():
+            raise ValueError("the expiry must be in the future")
+        return value
+
+    _rate = field_validator("rate_limit")(_valid_rate)
+
+
+class ApiKeyRotate(Input):
+    grace_seconds: Annotated[StrictInt, Field(ge=0, le=MAX_GRACE_SECONDS)] = 24 * 3600
+
+
+class ApiKeyRead(Output):
+    id: uuid.UUID
+    user_id: uuid.UUID
+    name: str
+    prefix: str
+    scopes: list[Scope]
+    rate_limit: str | None
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+    usage_count: int
+    status: Literal["active", "expired", "revoked"]
+    created_at: datetime
+
+
+class ApiKeyCreated(ApiKeyRead):
+    secret: str = Field(description="The key itself. It is shown only once.")

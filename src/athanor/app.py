@@ -1,0 +1,70 @@
+"""The ASGI application: middleware, error handlers and every router."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+from athanor import __version__
+from athanor.access.router import me_router
+from athanor.access.router import router as auth_router
+from athanor.admin.router import router as admin_router
+from athanor.apikeys.router import router as apikeys_router
+from athanor.audit.router import router as audit_router
+from athanor.core.handlers import install_handlers
+from athanor.core.logging import configure_logging
+from athanor.core.middleware import BodyLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
+from athanor.core.tracing import configure_tracing
+from athanor.ops.router import router as ops_router
+from athanor.runtime import Runtime, build_runtime
+from athanor.settings import Settings, get_settings
+from athanor.tenancy.router import router as tenancy_router
+
+ROUTERS = (ops_router, auth_router, me_router, tenancy_router, apikeys_router, audit_router, admin_router)
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    runtime = runtime or build_runtime(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await runtime.close()
+
+    app = FastAPI(
+        title="Athanor",
+        version=__version__,
+        description="Multi-tenant platform for running AI products.",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.runtime = runtime
+    install_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+
+    # Added innermost first: the request passes proxy handling, then context, then limits.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestContextMiddleware)
+    if configure_tracing(settings):
+        from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+
+        app.add_middleware(OpenTelemetryMiddleware)
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+    return app

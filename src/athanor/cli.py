@@ -1,0 +1,179 @@
+"""The `athanor` command."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from athanor.settings import ConfigurationError, Settings, get_settings
+
+app = typer.Typer(help="Athanor: run AI products for many tenants.", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ConfigurationError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(help="Server processes")] = 1,
+) -> None:
+    """Serve the API (and, when built, the web UI)."""
+    import uvicorn
+
+    settings = _settings()
+    console.print(f"[bold green]Athanor[/bold green] serving at http://{host}:{port} ({settings.environment.value}, {settings.database_backend})")
+    uvicorn.run(
+        "athanor.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=False,  # the app applies trusted-proxy rules itself
+        log_level="warning",
+    )
+
+
+@app.command()
+def worker(
+    queues: Annotated[str, typer.Option(help="Comma-separated queues")] = "interactive,default,batch,export",
+    concurrency: Annotated[int, typer.Option(help="Worker slots")] = 2,
+) -> None:
+    """Run a Celery worker on the configured broker."""
+    settings = _settings()
+    if not settings.broker_url:
+        console.print("[red]ATHANOR_BROKER_URL is not set.[/red] Point it at Redis (redis://127.0.0.1:6379/0) or RabbitMQ (amqp://guest:guest@127.0.0.1:5672//).")
+        raise typer.Exit(2)
+    from athanor.workers.celery_app import celery_app
+
+    celery_app.worker_main(["worker", "--queues", queues, "--concurrency", str(concurrency), "--loglevel", "INFO", "--beat"])
+
+
+@app.command()
+def migrate(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
+    """Bring the database schema up to date."""
+    from athanor.db.migrate import upgrade
+
+    settings = _settings()
+    with console.status("Migrating the database..."):
+        upgrade(settings, revision)
+    console.print(f"[green]Database at {revision}[/green] ({settings.database_backend})")
+
+
+@app.command()
+def createsuperuser(
+    email: Annotated[str, typer.Option(prompt=True, help="Email address")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="At least 10 characters")],
+    name: Annotated[str, typer.Option(help="Display name")] = "",
+) -> None:
+    """Create a platform super admin (or promote an existing account)."""
+    from athanor.access.schemas import RegisterRequest
+    from pydantic import ValidationError
+
+    try:
+        RegisterRequest(email=email, password=password, name=name)
+    except ValidationError as error:
+        for item in error.errors():
+            console.print(f"[red]{item['loc'][0]}: {item['msg']}[/red]")
+        raise typer.Exit(2) from None
+    promoted = asyncio.run(_create_superuser(_settings(), email, password, name))
+    console.print(f"[green]{'Promoted' if promoted else 'Created'} super admin {email}[/green]")
+
+
+async def _create_superuser(settings: Settings, email: str, password: str, name: str) -> bool:
+    from athanor.auth import service as auth_service
+    from athanor.db.scope import DbScope
+    from athanor.runtime import build_runtime
+
+    runtime = build_runtime(settings)
+    try:
+        async with runtime.db.session(DbScope.anonymous()) as session, session.begin():
+            user = await auth_service.find_user_by_email(session, email)
+            if user is not None:
+                user.is_superadmin = True
+                return True
+            await auth_service.create_user(session, email=email, password=password, name=name, verified=True, superadmin=True)
+            return False
+    finally:
+        await runtime.close()
+
+
+@app.command("seed-demo")
+def seed_demo(as_json: Annotated[bool, typer.Option("--json", help="Print the credentials as JSON")] = False) -> None:
+    """Create the demo tenant, admin and API key (safe to run again)."""
+    from athanor.runtime import build_runtime
+    from athanor.seed import credentials_json
+    from athanor.seed import seed_demo as run_seed
+
+    settings = _settings()
+
+    async def _run() -> str:
+        runtime = build_runtime(settings)
+        try:
+            return credentials_json(await run_seed(runtime))
+        finally:
+            await runtime.close()
+
+    output = asyncio.run(_run())
+    if as_json:
+        print(output)
+        return
+    creds = json.loads(output)
+    table = Table(title="Demo login", show_header=False)
+    for key in ("url", "email", "password", "tenant_id", "api_key"):
+        table.add_row(key, creds[key])
+    Console().print(table)
+
+
+@app.command()
+def doctor() -> None:
+    """Check the configuration and reach every configured service."""
+    from athanor.ops.doctor import run_doctor
+
+    try:
+        settings = get_settings()
+    except ConfigurationError as error:
+        console.print(f"[red]✗ configuration[/red]\n{error}")
+        raise typer.Exit(1) from None
+    findings = asyncio.run(run_doctor(settings))
+    table = Table(title="athanor doctor")
+    table.add_column("check")
+    table.add_column("status")
+    table.add_column("detail / how to fix")
+    for finding in findings:
+        table.add_row(finding.name, "[green]ok[/green]" if finding.ok else "[red]problem[/red]", finding.detail)
+    Console().print(table)
+    if not all(finding.ok for finding in findings):
+        raise typer.Exit(1)
+
+
+@app.command()
+def openapi(output: Annotated[Path, typer.Option(help="Where to write the spec")] = Path("docs/openapi.json")) -> None:
+    """Write the OpenAPI spec (docs/openapi.json)."""
+    from athanor.openapi import render_spec
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render_spec(_settings()))
+    console.print(f"[green]Wrote {output}[/green]")
+
+
+def main() -> None:
+    try:
+        app()
+    except ConfigurationError as error:
+        console.print(f"[red]{error}[/red]")
+        sys.exit(2)
