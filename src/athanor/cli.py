@@ -36,7 +36,9 @@ def serve(
     import uvicorn
 
     settings = _settings()
-    console.print(f"[bold green]Athanor[/bold green] serving at http://{host}:{port} ({settings.environment.value}, {settings.database_backend})")
+    console.print(
+        f"[bold green]Athanor[/bold green] serving at http://{host}:{port} ({settings.environment.value}, {settings.database_backend})"
+    )
     uvicorn.run(
         "athanor.app:create_app",
         factory=True,
@@ -56,11 +58,15 @@ def worker(
     """Run a Celery worker on the configured broker."""
     settings = _settings()
     if not settings.broker_url:
-        console.print("[red]ATHANOR_BROKER_URL is not set.[/red] Point it at Redis (redis://127.0.0.1:6379/0) or RabbitMQ (amqp://guest:guest@127.0.0.1:5672//).")
+        console.print(
+            "[red]ATHANOR_BROKER_URL is not set.[/red] Point it at Redis (redis://127.0.0.1:6379/0) or RabbitMQ (amqp://guest:guest@127.0.0.1:5672//)."
+        )
         raise typer.Exit(2)
     from athanor.workers.celery_app import celery_app
 
-    celery_app.worker_main(["worker", "--queues", queues, "--concurrency", str(concurrency), "--loglevel", "INFO", "--beat"])
+    celery_app.worker_main(
+        ["worker", "--queues", queues, "--concurrency", str(concurrency), "--loglevel", "INFO", "--beat"]
+    )
 
 
 @app.command()
@@ -77,12 +83,16 @@ def migrate(revision: Annotated[str, typer.Argument(help="Target revision")] = "
 @app.command()
 def createsuperuser(
     email: Annotated[str, typer.Option(prompt=True, help="Email address")],
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="At least 10 characters")],
+    password: Annotated[
+        str,
+        typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="At least 10 characters"),
+    ],
     name: Annotated[str, typer.Option(help="Display name")] = "",
 ) -> None:
     """Create a platform super admin (or promote an existing account)."""
-    from athanor.access.schemas import RegisterRequest
     from pydantic import ValidationError
+
+    from athanor.access.schemas import RegisterRequest
 
     try:
         RegisterRequest(email=email, password=password, name=name)
@@ -106,14 +116,18 @@ async def _create_superuser(settings: Settings, email: str, password: str, name:
             if user is not None:
                 user.is_superadmin = True
                 return True
-            await auth_service.create_user(session, email=email, password=password, name=name, verified=True, superadmin=True)
+            await auth_service.create_user(
+                session, email=email, password=password, name=name, verified=True, superadmin=True
+            )
             return False
     finally:
         await runtime.close()
 
 
 @app.command("seed-demo")
-def seed_demo(as_json: Annotated[bool, typer.Option("--json", help="Print the credentials as JSON")] = False) -> None:
+def seed_demo(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the credentials as JSON")] = False,
+) -> None:
     """Create the demo tenant, admin and API key (safe to run again)."""
     from athanor.runtime import build_runtime
     from athanor.seed import credentials_json
@@ -155,14 +169,18 @@ def doctor() -> None:
     table.add_column("status")
     table.add_column("detail / how to fix")
     for finding in findings:
-        table.add_row(finding.name, "[green]ok[/green]" if finding.ok else "[red]problem[/red]", finding.detail)
+        table.add_row(
+            finding.name, "[green]ok[/green]" if finding.ok else "[red]problem[/red]", finding.detail
+        )
     Console().print(table)
     if not all(finding.ok for finding in findings):
         raise typer.Exit(1)
 
 
 @app.command()
-def openapi(output: Annotated[Path, typer.Option(help="Where to write the spec")] = Path("docs/openapi.json")) -> None:
+def openapi(
+    output: Annotated[Path, typer.Option(help="Where to write the spec")] = Path("docs/openapi.json"),
+) -> None:
     """Write the OpenAPI spec (docs/openapi.json)."""
     from athanor.openapi import render_spec
 

@@ -40,11 +40,18 @@ async def seed_demo(runtime: Runtime) -> DemoCredentials:
         user = await auth_service.find_user_by_email(session, DEMO_EMAIL)
         if user is None:
             user = await auth_service.create_user(
-                session, email=DEMO_EMAIL, password=DEMO_PASSWORD, name="Demo Admin", verified=True, superadmin=True
+                session,
+                email=DEMO_EMAIL,
+                password=DEMO_PASSWORD,
+                name="Demo Admin",
+                verified=True,
+                superadmin=True,
             )
         tenant = await session.scalar(select(Tenant).where(Tenant.slug == DEMO_TENANT_SLUG))
         if tenant is None:
-            tenant = await tenancy_service.create_tenant(session, name="Demo", owner=user, slug=DEMO_TENANT_SLUG)
+            tenant = await tenancy_service.create_tenant(
+                session, name="Demo", owner=user, slug=DEMO_TENANT_SLUG
+            )
         await set_scope(session, DbScope.for_tenant(tenant.id, user.id))
         secret = await _demo_key(session, runtime, tenant.id, user.id)
     return DemoCredentials(

@@ -113,9 +113,7 @@ class Settings(BaseSettings):
             self.database_url = f"sqlite+aiosqlite:///{(self.data_dir / 'athanor.db').as_posix()}"
         if self.secret_key is None or not self.encryption_keys:
             if self.environment is Environment.PRODUCTION:
-                raise ValueError(
-                    "ATHANOR_SECRET_KEY and ATHANOR_ENCRYPTION_KEYS are required in production"
-                )
+                raise ValueError("ATHANOR_SECRET_KEY and ATHANOR_ENCRYPTION_KEYS are required in production")
             generated = _development_secrets(self.data_dir)
             self.secret_key = self.secret_key or SecretStr(generated["secret_key"])
             self.encryption_keys = self.encryption_keys or [generated["encryption_key"]]
@@ -148,9 +146,7 @@ def derive_secret(settings: Settings, purpose: str) -> str:
     import hmac
 
     assert settings.secret_key is not None
-    digest = hmac.new(
-        settings.secret_key.get_secret_value().encode(), purpose.encode(), hashlib.sha256
-    )
+    digest = hmac.new(settings.secret_key.get_secret_value().encode(), purpose.encode(), hashlib.sha256)
     return digest.hexdigest()
 
 

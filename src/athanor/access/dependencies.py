@@ -87,9 +87,7 @@ async def _principal_from_api_key(
 ) -> Principal:
     key = await apikeys_service.resolve_key(session, secret=secret, token_key=runtime.token_key)
     user = await auth_service.get_user(session, key.user_id)
-    membership = await tenancy_service.membership_of(
-        session, tenant_id=key.tenant_id, user_id=key.user_id
-    )
+    membership = await tenancy_service.membership_of(session, tenant_id=key.tenant_id, user_id=key.user_id)
     if user is None or not user.is_active or membership is None:
         raise ApiKeyInvalid()
     await apikeys_service.record_use(session, key=key)
@@ -116,9 +114,9 @@ async def _principal_from_session(
     if resolved is None:
         raise SessionExpired()
     auth_session, user = resolved
-    if via == "cookie" and request.method not in SAFE_METHODS:
-        if not csrf_ok(auth_session.id, request.headers.get(CSRF_HEADER), key=runtime.token_key):
-            raise CsrfFailed()
+    csrf_needed = via == "cookie" and request.method not in SAFE_METHODS
+    if csrf_needed and not csrf_ok(auth_session.id, request.headers.get(CSRF_HEADER), key=runtime.token_key):
+        raise CsrfFailed()
     requested = _requested_tenant(request)
     tenant_id = requested or auth_session.active_tenant_id
     if tenant_id is None:

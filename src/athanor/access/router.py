@@ -16,8 +16,8 @@ from athanor.access.schemas import (
     ChangePasswordRequest,
     ForgotPasswordRequest,
     LoginRequest,
-    MeRead,
     MembershipSummary,
+    MeRead,
     ProfileUpdate,
     RegisterRequest,
     ResetPasswordRequest,
@@ -40,9 +40,7 @@ from athanor.runtime import Runtime
 from athanor.tenancy import service as tenancy_service
 from athanor.tenancy.exceptions import TenantNotFound
 
-router = APIRouter(
-    prefix="/api/auth", tags=["auth"], responses=problem_responses(400, 401, 403, 422, 429)
-)
+router = APIRouter(prefix="/api/auth", tags=["auth"], responses=problem_responses(400, 401, 403, 422, 429))
 me_router = APIRouter(prefix="/api/me", tags=["auth"], responses=problem_responses(401, 403, 422, 429))
 
 
@@ -62,14 +60,28 @@ async def _send_verification(session: AsyncSession, runtime: Runtime, user: User
     )
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED, dependencies=[AnonymousLimit], responses=problem_responses(409))
-async def register(body: RegisterRequest, session: DbSession, runtime: RuntimeDep, client: Client) -> UserRead:
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[AnonymousLimit],
+    responses=problem_responses(409),
+)
+async def register(
+    body: RegisterRequest, session: DbSession, runtime: RuntimeDep, client: Client
+) -> UserRead:
     """Create an account; a verification link is sent to the address."""
     user = await auth_service.create_user(
         session, email=body.email, password=body.password, name=body.name, locale=body.locale
     )
     await _send_verification(session, runtime, user)
-    await audit.record(session, action="user.registered", actor=client.actor(user.id), tenant_id=None, target_type="user", target_id=user.id)
+    await audit.record(
+        session,
+        action="user.registered",
+        actor=client.actor(user.id),
+        tenant_id=None,
+        target_type="user",
+        target_id=user.id,
+    )
     return user_read(user)
 
 
@@ -121,8 +133,16 @@ async def _sign_in(
         user_agent=client.user_agent,
     )
     LOGINS.labels("success").inc()
-    await set_scope(session, DbScope.for_tenant(tenant_id, user.id) if tenant_id else DbScope.for_user(user.id))
-    await audit.record(session, action="auth.login", actor=client.actor(user.id), tenant_id=tenant_id, details={"kind": kind.value})
+    await set_scope(
+        session, DbScope.for_tenant(tenant_id, user.id) if tenant_id else DbScope.for_user(user.id)
+    )
+    await audit.record(
+        session,
+        action="auth.login",
+        actor=client.actor(user.id),
+        tenant_id=tenant_id,
+        details={"kind": kind.value},
+    )
     return auth_session, token, user
 
 
@@ -136,22 +156,45 @@ def set_session_cookies(response: Response, runtime: Runtime, auth_session: Auth
 
 
 @router.post("/login", dependencies=[AnonymousLimit], responses=problem_responses(404, 423))
-async def login(body: LoginRequest, response: Response, session: DbSession, runtime: RuntimeDep, client: Client) -> SessionRead:
+async def login(
+    body: LoginRequest, response: Response, session: DbSession, runtime: RuntimeDep, client: Client
+) -> SessionRead:
     """Sign in a browser: sets an HTTP-only session cookie and returns the CSRF token."""
     auth_session, token, user = await _sign_in(
-        session, runtime, client, email=body.email, password=body.password, kind=SessionKind.COOKIE, tenant_id=body.tenant_id
+        session,
+        runtime,
+        client,
+        email=body.email,
+        password=body.password,
+        kind=SessionKind.COOKIE,
+        tenant_id=body.tenant_id,
     )
     csrf = set_session_cookies(response, runtime, auth_session, token)
-    return SessionRead(user=user_read(user), tenant_id=auth_session.active_tenant_id, csrf_token=csrf, expires_at=auth_session.expires_at)
+    return SessionRead(
+        user=user_read(user),
+        tenant_id=auth_session.active_tenant_id,
+        csrf_token=csrf,
+        expires_at=auth_session.expires_at,
+    )
 
 
 @router.post("/token", dependencies=[AnonymousLimit], responses=problem_responses(404, 423))
-async def issue_bearer_token(body: TokenRequest, session: DbSession, runtime: RuntimeDep, client: Client) -> TokenRead:
+async def issue_bearer_token(
+    body: TokenRequest, session: DbSession, runtime: RuntimeDep, client: Client
+) -> TokenRead:
     """Sign in a program: returns a bearer token for the Authorization header."""
     auth_session, token, _user = await _sign_in(
-        session, runtime, client, email=body.email, password=body.password, kind=SessionKind.BEARER, tenant_id=None
+        session,
+        runtime,
+        client,
+        email=body.email,
+        password=body.password,
+        kind=SessionKind.BEARER,
+        tenant_id=None,
     )
-    return TokenRead(access_token=token, expires_at=auth_session.expires_at, tenant_id=auth_session.active_tenant_id)
+    return TokenRead(
+        access_token=token, expires_at=auth_session.expires_at, tenant_id=auth_session.active_tenant_id
+    )
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
@@ -159,7 +202,9 @@ async def logout(principal: CurrentPrincipal, response: Response, session: DbSes
     """End the current session (cookie or bearer token)."""
     if principal.auth_session is not None:
         await auth_service.revoke_session(session, auth_session=principal.auth_session)
-        await audit.record(session, action="auth.logout", actor=principal.actor(), tenant_id=principal.tenant_id)
+        await audit.record(
+            session, action="auth.logout", actor=principal.actor(), tenant_id=principal.tenant_id
+        )
     response.delete_cookie(SESSION_COOKIE)
     response.delete_cookie(CSRF_COOKIE)
 
@@ -167,24 +212,39 @@ async def logout(principal: CurrentPrincipal, response: Response, session: DbSes
 @router.post("/verify-email", dependencies=[AnonymousLimit])
 async def verify_email(body: TokenInput, session: DbSession, runtime: RuntimeDep, client: Client) -> UserRead:
     user = await auth_service.verify_email(session, token=body.token, token_key=runtime.token_key)
-    await audit.record(session, action="user.email_verified", actor=client.actor(user.id), tenant_id=None, target_type="user", target_id=user.id)
+    await audit.record(
+        session,
+        action="user.email_verified",
+        actor=client.actor(user.id),
+        tenant_id=None,
+        target_type="user",
+        target_id=user.id,
+    )
     return user_read(user)
 
 
 @router.post("/verify-email/resend", status_code=status.HTTP_202_ACCEPTED)
-async def resend_verification(principal: CurrentPrincipal, session: DbSession, runtime: RuntimeDep) -> Accepted:
+async def resend_verification(
+    principal: CurrentPrincipal, session: DbSession, runtime: RuntimeDep
+) -> Accepted:
     if principal.user.email_verified_at is None:
         await _send_verification(session, runtime, principal.user)
     return Accepted()
 
 
 @router.post("/password/forgot", status_code=status.HTTP_202_ACCEPTED, dependencies=[AnonymousLimit])
-async def forgot_password(body: ForgotPasswordRequest, session: DbSession, runtime: RuntimeDep, client: Client) -> Accepted:
+async def forgot_password(
+    body: ForgotPasswordRequest, session: DbSession, runtime: RuntimeDep, client: Client
+) -> Accepted:
     """Sends a reset link if the account exists; the answer is the same either way."""
     user = await auth_service.find_user_by_email(session, body.email)
     if user is not None and user.is_active:
         token = await auth_service.issue_token(
-            session, purpose=TokenPurpose.RESET_PASSWORD, email=user.email, user_id=user.id, token_key=runtime.token_key
+            session,
+            purpose=TokenPurpose.RESET_PASSWORD,
+            email=user.email,
+            user_id=user.id,
+            token_key=runtime.token_key,
         )
         auth_service.deliver_link(
             kind="reset_password",
@@ -192,25 +252,56 @@ async def forgot_password(body: ForgotPasswordRequest, session: DbSession, runti
             url=f"{runtime.settings.public_url}/reset-password?token={token}",
             reveal=runtime.reveals_links,
         )
-        await audit.record(session, action="auth.password_reset_requested", actor=client.actor(user.id), tenant_id=None, target_type="user", target_id=user.id)
+        await audit.record(
+            session,
+            action="auth.password_reset_requested",
+            actor=client.actor(user.id),
+            tenant_id=None,
+            target_type="user",
+            target_id=user.id,
+        )
     return Accepted()
 
 
 @router.post("/password/reset", status_code=status.HTTP_204_NO_CONTENT, dependencies=[AnonymousLimit])
-async def reset_password(body: ResetPasswordRequest, session: DbSession, runtime: RuntimeDep, client: Client) -> None:
-    user = await auth_service.reset_password(session, token=body.token, password=body.password, token_key=runtime.token_key)
-    await audit.record(session, action="auth.password_reset", actor=client.actor(user.id), tenant_id=None, target_type="user", target_id=user.id)
+async def reset_password(
+    body: ResetPasswordRequest, session: DbSession, runtime: RuntimeDep, client: Client
+) -> None:
+    user = await auth_service.reset_password(
+        session, token=body.token, password=body.password, token_key=runtime.token_key
+    )
+    await audit.record(
+        session,
+        action="auth.password_reset",
+        actor=client.actor(user.id),
+        tenant_id=None,
+        target_type="user",
+        target_id=user.id,
+    )
 
 
 @router.post("/password/change", status_code=status.HTTP_204_NO_CONTENT)
-async def change_password(body: ChangePasswordRequest, principal: CurrentPrincipal, session: DbSession) -> None:
+async def change_password(
+    body: ChangePasswordRequest, principal: CurrentPrincipal, session: DbSession
+) -> None:
     """Change the password; every session of the account ends, this one included."""
-    await auth_service.change_password(session, user=principal.user, current=body.current_password, new=body.new_password)
-    await audit.record(session, action="auth.password_changed", actor=principal.actor(), tenant_id=principal.tenant_id, target_type="user", target_id=principal.user.id)
+    await auth_service.change_password(
+        session, user=principal.user, current=body.current_password, new=body.new_password
+    )
+    await audit.record(
+        session,
+        action="auth.password_changed",
+        actor=principal.actor(),
+        tenant_id=principal.tenant_id,
+        target_type="user",
+        target_id=principal.user.id,
+    )
 
 
 @router.post("/switch-tenant", responses=problem_responses(404))
-async def switch_tenant(body: SwitchTenantRequest, principal: CurrentPrincipal, session: DbSession, runtime: RuntimeDep) -> SessionRead:
+async def switch_tenant(
+    body: SwitchTenantRequest, principal: CurrentPrincipal, session: DbSession, runtime: RuntimeDep
+) -> SessionRead:
     """Make another of the user's tenants the active one for this session."""
     if principal.auth_session is None:
         raise TenantNotFound()
@@ -218,7 +309,9 @@ async def switch_tenant(body: SwitchTenantRequest, principal: CurrentPrincipal, 
     if not await tenancy_service.membership_of(session, tenant_id=body.tenant_id, user_id=principal.user.id):
         raise TenantNotFound()
     principal.auth_session.active_tenant_id = body.tenant_id
-    await audit.record(session, action="auth.tenant_switched", actor=principal.actor(), tenant_id=body.tenant_id)
+    await audit.record(
+        session, action="auth.tenant_switched", actor=principal.actor(), tenant_id=body.tenant_id
+    )
     return SessionRead(
         user=user_read(principal.user),
         tenant_id=body.tenant_id,
@@ -237,7 +330,10 @@ async def _me(session: AsyncSession, principal: CurrentPrincipal) -> MeRead:
         permissions=sorted(permission.value for permission in principal.permissions),
         via=principal.via,
         impersonator_id=principal.impersonator_id,
-        memberships=[MembershipSummary(tenant_id=tenant.id, tenant_name=tenant.name, role=role) for tenant, role in tenants],
+        memberships=[
+            MembershipSummary(tenant_id=tenant.id, tenant_name=tenant.name, role=role)
+            for tenant, role in tenants
+        ],
     )
 
 
@@ -248,7 +344,9 @@ async def read_me(principal: CurrentPrincipal, session: DbSession) -> MeRead:
 
 
 @me_router.patch("")
-async def update_me(body: ProfileUpdate, principal: CurrentPrincipal, session: DbSession, request: Request) -> MeRead:
+async def update_me(
+    body: ProfileUpdate, principal: CurrentPrincipal, session: DbSession, request: Request
+) -> MeRead:
     if body.name is not None:
         principal.user.name = body.name
     if "locale" in body.model_fields_set:

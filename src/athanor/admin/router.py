@@ -31,7 +31,9 @@ from athanor.tenancy import service as tenancy_service
 from athanor.tenancy.exceptions import TenantNotFound
 from athanor.tenancy.models import Tenant, TenantStatus
 
-router = APIRouter(prefix="/api/admin", tags=["admin"], responses=problem_responses(400, 401, 403, 404, 422, 429))
+router = APIRouter(
+    prefix="/api/admin", tags=["admin"], responses=problem_responses(400, 401, 403, 404, 422, 429)
+)
 
 Search = Annotated[str | None, Query(max_length=200, description="Part of a name, slug or email")]
 
@@ -51,7 +53,13 @@ def _user_read(user: User) -> AdminUserRead:
 
 
 @router.get("/tenants")
-async def list_tenants(admin: PlatformAdmin, session: DbSession, q: Search = None, cursor: Cursor = None, limit: PageSize = DEFAULT_PAGE_SIZE) -> Page[AdminTenantRead]:
+async def list_tenants(
+    admin: PlatformAdmin,
+    session: DbSession,
+    q: Search = None,
+    cursor: Cursor = None,
+    limit: PageSize = DEFAULT_PAGE_SIZE,
+) -> Page[AdminTenantRead]:
     statement = select(Tenant)
     if q:
         statement = statement.where(Tenant.name.ilike(f"%{q}%") | Tenant.slug.ilike(f"%{q}%"))
@@ -66,33 +74,65 @@ async def create_tenant(body: AdminTenantCreate, admin: PlatformAdmin, session: 
     if owner is None:
         raise OwnerNotFound()
     tenant = await tenancy_service.create_tenant(session, name=body.name, owner=owner, slug=body.slug)
-    await audit.record(session, action="tenant.created", actor=admin.actor(), tenant_id=tenant.id, target_type="tenant", target_id=tenant.id, details={"by_platform_admin": True, "owner": owner.email})
+    await audit.record(
+        session,
+        action="tenant.created",
+        actor=admin.actor(),
+        tenant_id=tenant.id,
+        target_type="tenant",
+        target_id=tenant.id,
+        details={"by_platform_admin": True, "owner": owner.email},
+    )
     return AdminTenantRead.model_validate(tenant)
 
 
-async def _set_status(session: DbSession, admin: PlatformAdmin, tenant_id: uuid.UUID, new_status: TenantStatus, reason: str | None) -> AdminTenantRead:
+async def _set_status(
+    session: DbSession,
+    admin: PlatformAdmin,
+    tenant_id: uuid.UUID,
+    new_status: TenantStatus,
+    reason: str | None,
+) -> AdminTenantRead:
     tenant = await session.get(Tenant, tenant_id)
     if tenant is None:
         raise TenantNotFound()
     await tenancy_service.set_tenant_status(session, tenant=tenant, status=new_status, reason=reason)
     action = "tenant.suspended" if new_status is TenantStatus.SUSPENDED else "tenant.reactivated"
-    await audit.record(session, action=action, actor=admin.actor(), tenant_id=tenant.id, target_type="tenant", target_id=tenant.id, details={"reason": reason} if reason else {})
+    await audit.record(
+        session,
+        action=action,
+        actor=admin.actor(),
+        tenant_id=tenant.id,
+        target_type="tenant",
+        target_id=tenant.id,
+        details={"reason": reason} if reason else {},
+    )
     return AdminTenantRead.model_validate(tenant)
 
 
 @router.post("/tenants/{tenant_id}/suspend")
-async def suspend_tenant(tenant_id: uuid.UUID, body: SuspendRequest, admin: PlatformAdmin, session: DbSession) -> AdminTenantRead:
+async def suspend_tenant(
+    tenant_id: uuid.UUID, body: SuspendRequest, admin: PlatformAdmin, session: DbSession
+) -> AdminTenantRead:
     """Block every request into the tenant until it is reactivated."""
     return await _set_status(session, admin, tenant_id, TenantStatus.SUSPENDED, body.reason)
 
 
 @router.post("/tenants/{tenant_id}/reactivate")
-async def reactivate_tenant(tenant_id: uuid.UUID, admin: PlatformAdmin, session: DbSession) -> AdminTenantRead:
+async def reactivate_tenant(
+    tenant_id: uuid.UUID, admin: PlatformAdmin, session: DbSession
+) -> AdminTenantRead:
     return await _set_status(session, admin, tenant_id, TenantStatus.ACTIVE, None)
 
 
 @router.get("/users")
-async def list_users(admin: PlatformAdmin, session: DbSession, q: Search = None, cursor: Cursor = None, limit: PageSize = DEFAULT_PAGE_SIZE) -> Page[AdminUserRead]:
+async def list_users(
+    admin: PlatformAdmin,
+    session: DbSession,
+    q: Search = None,
+    cursor: Cursor = None,
+    limit: PageSize = DEFAULT_PAGE_SIZE,
+) -> Page[AdminUserRead]:
     statement = select(User)
     if q:
         statement = statement.where(User.email.ilike(f"%{q}%") | User.name.ilike(f"%{q}%"))
@@ -101,7 +141,9 @@ async def list_users(admin: PlatformAdmin, session: DbSession, q: Search = None,
 
 
 @router.post("/impersonations", status_code=status.HTTP_201_CREATED)
-async def impersonate(body: ImpersonationCreate, admin: PlatformAdmin, session: DbSession, runtime: RuntimeDep) -> ImpersonationRead:
+async def impersonate(
+    body: ImpersonationCreate, admin: PlatformAdmin, session: DbSession, runtime: RuntimeDep
+) -> ImpersonationRead:
     """A short-lived bearer token acting as a user; every action in it names the admin."""
     user = await auth_service.get_user(session, body.user_id)
     if user is None or not user.is_active:
@@ -127,7 +169,25 @@ async def impersonate(body: ImpersonationCreate, admin: PlatformAdmin, session: 
     )
     details = {"user_id": str(user.id), "minutes": body.minutes, "reason": body.reason}
     actor = replace(admin.actor(), admin_id=admin.user.id)
-    await audit.record(session, action="admin.impersonation_started", actor=actor, tenant_id=None, target_type="user", target_id=user.id, details=details)
+    await audit.record(
+        session,
+        action="admin.impersonation_started",
+        actor=actor,
+        tenant_id=None,
+        target_type="user",
+        target_id=user.id,
+        details=details,
+    )
     if tenant_id is not None:
-        await audit.record(session, action="admin.impersonation_started", actor=actor, tenant_id=tenant_id, target_type="user", target_id=user.id, details=details)
-    return ImpersonationRead(access_token=token, user_id=user.id, tenant_id=tenant_id, expires_at=auth_session.expires_at)
+        await audit.record(
+            session,
+            action="admin.impersonation_started",
+            actor=actor,
+            tenant_id=tenant_id,
+            target_type="user",
+            target_id=user.id,
+            details=details,
+        )
+    return ImpersonationRead(
+        access_token=token, user_id=user.id, tenant_id=tenant_id, expires_at=auth_session.expires_at
+    )

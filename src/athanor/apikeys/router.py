@@ -21,7 +21,9 @@ from athanor.core.errors import problem_responses
 from athanor.core.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize, page_of, paginate_query
 from athanor.tenancy.permissions import Permission
 
-router = APIRouter(prefix="/api/api-keys", tags=["api-keys"], responses=problem_responses(400, 401, 403, 404, 422, 429))
+router = APIRouter(
+    prefix="/api/api-keys", tags=["api-keys"], responses=problem_responses(400, 401, 403, 404, 422, 429)
+)
 
 KeyUser = Annotated[Principal, Depends(require(Permission.API_KEYS_OWN))]
 
@@ -43,22 +45,36 @@ async def _visible_key(session: AsyncSession, principal: Principal, key_id: uuid
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def create_api_key(body: ApiKeyCreate, principal: KeyUser, session: DbSession, runtime: RuntimeDep) -> ApiKeyCreated:
+async def create_api_key(
+    body: ApiKeyCreate, principal: KeyUser, session: DbSession, runtime: RuntimeDep
+) -> ApiKeyCreated:
     """Create a key; its secret is in this response only."""
     assert principal.role is not None
     key, secret = await service.create_key(
         session,
         user_id=principal.user.id,
         role=principal.role,
-        data=service.NewKey(name=body.name, scopes=body.scopes, expires_at=body.expires_at, rate_limit=body.rate_limit),
+        data=service.NewKey(
+            name=body.name, scopes=body.scopes, expires_at=body.expires_at, rate_limit=body.rate_limit
+        ),
         token_key=runtime.token_key,
     )
-    await audit.record(session, action="api_key.created", actor=principal.actor(), tenant_id=principal.tenant_id, target_type="api_key", target_id=key.id, details={"scopes": key.scopes, "prefix": key.prefix})
+    await audit.record(
+        session,
+        action="api_key.created",
+        actor=principal.actor(),
+        tenant_id=principal.tenant_id,
+        target_type="api_key",
+        target_id=key.id,
+        details={"scopes": key.scopes, "prefix": key.prefix},
+    )
     return ApiKeyCreated.model_validate({**_read(key).model_dump(), "secret": secret})
 
 
 @router.get("")
-async def list_api_keys(principal: KeyUser, session: DbSession, cursor: Cursor = None, limit: PageSize = DEFAULT_PAGE_SIZE) -> Page[ApiKeyRead]:
+async def list_api_keys(
+    principal: KeyUser, session: DbSession, cursor: Cursor = None, limit: PageSize = DEFAULT_PAGE_SIZE
+) -> Page[ApiKeyRead]:
     statement = select(ApiKey)
     if not principal.can(Permission.API_KEYS_MANAGE):
         statement = statement.where(ApiKey.user_id == principal.user.id)
@@ -72,11 +88,23 @@ async def read_api_key(key_id: uuid.UUID, principal: KeyUser, session: DbSession
 
 
 @router.post("/{key_id}/rotate")
-async def rotate_api_key(key_id: uuid.UUID, body: ApiKeyRotate, principal: KeyUser, session: DbSession, runtime: RuntimeDep) -> ApiKeyCreated:
+async def rotate_api_key(
+    key_id: uuid.UUID, body: ApiKeyRotate, principal: KeyUser, session: DbSession, runtime: RuntimeDep
+) -> ApiKeyCreated:
     """A new secret; the old one keeps working for `grace_seconds`."""
     key = await _visible_key(session, principal, key_id)
-    secret = await service.rotate_key(session, key=key, grace=timedelta(seconds=body.grace_seconds), token_key=runtime.token_key)
-    await audit.record(session, action="api_key.rotated", actor=principal.actor(), tenant_id=principal.tenant_id, target_type="api_key", target_id=key.id, details={"grace_seconds": body.grace_seconds, "prefix": key.prefix})
+    secret = await service.rotate_key(
+        session, key=key, grace=timedelta(seconds=body.grace_seconds), token_key=runtime.token_key
+    )
+    await audit.record(
+        session,
+        action="api_key.rotated",
+        actor=principal.actor(),
+        tenant_id=principal.tenant_id,
+        target_type="api_key",
+        target_id=key.id,
+        details={"grace_seconds": body.grace_seconds, "prefix": key.prefix},
+    )
     return ApiKeyCreated.model_validate({**_read(key).model_dump(), "secret": secret})
 
 
@@ -85,5 +113,12 @@ async def revoke_api_key(key_id: uuid.UUID, principal: KeyUser, session: DbSessi
     """Stop the key at once, grace periods included."""
     key = await _visible_key(session, principal, key_id)
     await service.revoke_key(session, key=key)
-    await audit.record(session, action="api_key.revoked", actor=principal.actor(), tenant_id=principal.tenant_id, target_type="api_key", target_id=key.id)
+    await audit.record(
+        session,
+        action="api_key.revoked",
+        actor=principal.actor(),
+        tenant_id=principal.tenant_id,
+        target_type="api_key",
+        target_id=key.id,
+    )
     return _read(key)

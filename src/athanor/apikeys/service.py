@@ -110,9 +110,7 @@ async def record_use(session: AsyncSession, *, key: ApiKey) -> None:
     )
 
 
-async def rotate_key(
-    session: AsyncSession, *, key: ApiKey, grace: timedelta, token_key: str
-) -> str:
+async def rotate_key(session: AsyncSession, *, key: ApiKey, grace: timedelta, token_key: str) -> str:
     """A new secret; the old ones keep working until the grace period ends."""
     if key_status(key) != "active":
         raise ApiKeyNotFound()

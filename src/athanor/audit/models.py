@@ -20,9 +20,7 @@ class AuditEvent(Base):
     )
 
     # Null for platform events (no tenant); such rows are visible in the platform scope only.
-    tenant_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid(), ForeignKey("tenant.id", ondelete="CASCADE")
-    )
+    tenant_id: Mapped[uuid.UUID | None] = mapped_column(Uuid(), ForeignKey("tenant.id", ondelete="CASCADE"))
     seq: Mapped[int]
     action: Mapped[str] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(16), default="success")

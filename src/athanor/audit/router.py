@@ -17,7 +17,9 @@ from athanor.core.errors import problem_responses
 from athanor.core.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize, page_of, paginate_query
 from athanor.tenancy.permissions import Permission
 
-router = APIRouter(prefix="/api/audit-events", tags=["audit"], responses=problem_responses(400, 401, 403, 422, 429))
+router = APIRouter(
+    prefix="/api/audit-events", tags=["audit"], responses=problem_responses(400, 401, 403, 422, 429)
+)
 
 Auditor = Annotated[Principal, Depends(require(Permission.AUDIT_READ))]
 
@@ -26,7 +28,9 @@ Auditor = Annotated[Principal, Depends(require(Permission.AUDIT_READ))]
 async def list_audit_events(
     principal: Auditor,
     session: DbSession,
-    action: Annotated[str | None, Query(max_length=64, description="Action or its prefix, e.g. `auth.`")] = None,
+    action: Annotated[
+        str | None, Query(max_length=64, description="Action or its prefix, e.g. `auth.`")
+    ] = None,
     actor_user_id: uuid.UUID | None = None,
     outcome: Literal["success", "failure"] | None = None,
     since: AwareDatetime | None = None,
@@ -35,7 +39,9 @@ async def list_audit_events(
     limit: PageSize = DEFAULT_PAGE_SIZE,
 ) -> Page[AuditEventRead]:
     """Newest first, filtered by action, actor, outcome and time."""
-    filters = service.AuditFilter(action=action, actor_user_id=actor_user_id, outcome=outcome, since=since, until=until)
+    filters = service.AuditFilter(
+        action=action, actor_user_id=actor_user_id, outcome=outcome, since=since, until=until
+    )
     statement = service.filtered_events(session, tenant_id=principal.tenant_id, filters=filters)
     rows = (await session.scalars(paginate_query(statement, AuditEvent.id, cursor, limit))).all()
     return Page[AuditEventRead].model_validate(page_of(rows, limit, AuditEventRead.model_validate))
@@ -45,4 +51,6 @@ async def list_audit_events(
 async def verify_audit_chain(principal: Auditor, session: DbSession) -> ChainReportRead:
     """Recompute the tenant's hash chain and report the first broken link, if any."""
     report = await service.verify_chain(session, tenant_id=principal.tenant_id)
-    return ChainReportRead(valid=report.valid, checked=report.checked, first_broken_seq=report.first_broken_seq)
+    return ChainReportRead(
+        valid=report.valid, checked=report.checked, first_broken_seq=report.first_broken_seq
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -86,7 +85,14 @@ async def _lock_chain_head(session: AsyncSession, chain_key: str) -> AuditChainH
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     await session.execute(
         insert(AuditChainHead)
-        .values(id=new_id(), chain_key=chain_key, seq=0, hash=GENESIS_HASH, created_at=utcnow(), updated_at=utcnow())
+        .values(
+            id=new_id(),
+            chain_key=chain_key,
+            seq=0,
+            hash=GENESIS_HASH,
+            created_at=utcnow(),
+            updated_at=utcnow(),
+        )
         .on_conflict_do_nothing(index_elements=["chain_key"])
     )
     head = await session.scalar(
@@ -138,7 +144,7 @@ async def record(
     return event
 
 
-def _visible_events(session: AsyncSession, tenant_id: uuid.UUID | None) -> Select[tuple[AuditEvent]]:
+def _visible_events(session: AsyncSession, tenant_id: uuid.UUID | None) -> Select[AuditEvent]:
     """Events of one chain; platform events (no tenant) only from the platform scope."""
     if tenant_id is None:
         if not scope_of(session).platform:
@@ -149,7 +155,7 @@ def _visible_events(session: AsyncSession, tenant_id: uuid.UUID | None) -> Selec
 
 def filtered_events(
     session: AsyncSession, *, tenant_id: uuid.UUID | None, filters: AuditFilter
-) -> Select[tuple[AuditEvent]]:
+) -> Select[AuditEvent]:
     statement = _visible_events(session, tenant_id)
     if filters.action:
         statement = statement.where(AuditEvent.action.startswith(filters.action))
@@ -166,9 +172,7 @@ def filtered_events(
 
 async def verify_chain(session: AsyncSession, *, tenant_id: uuid.UUID | None) -> ChainReport:
     """Recompute every link; an edit, a deletion or a reordering breaks the chain."""
-    events: Sequence[AuditEvent] = (
-        await session.scalars(_visible_events(session, tenant_id).order_by(AuditEvent.seq))
-    ).all()
+    events = (await session.scalars(_visible_events(session, tenant_id).order_by(AuditEvent.seq))).all()
     prev_hash = GENESIS_HASH
     for expected_seq, event in enumerate(events, start=1):
         intact = (

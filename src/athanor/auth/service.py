@@ -83,9 +83,7 @@ async def create_user(
     return user
 
 
-async def authenticate(
-    session: AsyncSession, *, email: str, password: str, policy: LockoutPolicy
-) -> User:
+async def authenticate(session: AsyncSession, *, email: str, password: str, policy: LockoutPolicy) -> User:
     """Check a password. Failures are counted on the account (the caller must commit them
     even though it then refuses the request) and lock it out after too many."""
     user = await find_user_by_email(session, email)
@@ -238,9 +236,7 @@ async def consume_token(
 
 
 async def verify_email(session: AsyncSession, *, token: str, token_key: str) -> User:
-    record = await consume_token(
-        session, purpose=TokenPurpose.VERIFY_EMAIL, token=token, token_key=token_key
-    )
+    record = await consume_token(session, purpose=TokenPurpose.VERIFY_EMAIL, token=token, token_key=token_key)
     user = await find_user_by_email(session, record.email)
     if user is None:
         raise InvalidToken()
@@ -248,9 +244,7 @@ async def verify_email(session: AsyncSession, *, token: str, token_key: str) -> 
     return user
 
 
-async def reset_password(
-    session: AsyncSession, *, token: str, password: str, token_key: str
-) -> User:
+async def reset_password(session: AsyncSession, *, token: str, password: str, token_key: str) -> User:
     """Set a new password from a reset link and end every session of the account."""
     record = await consume_token(
         session, purpose=TokenPurpose.RESET_PASSWORD, token=token, token_key=token_key

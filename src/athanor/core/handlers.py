@@ -46,9 +46,7 @@ _BY_STATUS: dict[int, type[AppError]] = {
 
 def problem_response(request: Request, error: AppError) -> Response:
     locale = getattr(request.state, "locale", None) or request_locale.get()
-    body = render_problem(
-        error, locale=locale, instance=request.url.path, request_id=current_request_id()
-    )
+    body = render_problem(error, locale=locale, instance=request.url.path, request_id=current_request_id())
     return Response(
         orjson.dumps(body),
         status_code=error.status,
@@ -71,7 +69,9 @@ async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
     problem_class = _BY_STATUS.get(error.status_code)
     if problem_class is None:
-        problem_class = type("HttpProblem", (AppError,), {"status": error.status_code, "code": f"http_{error.status_code}"})
+        problem_class = type(
+            "HttpProblem", (AppError,), {"status": error.status_code, "code": f"http_{error.status_code}"}
+        )
     return problem_response(request, problem_class(headers=error.headers))
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Histogram
 
-HTTP_REQUESTS = Counter(
-    "athanor_http_requests_total", "HTTP requests served", ["method", "route", "status"]
-)
+HTTP_REQUESTS = Counter("athanor_http_requests_total", "HTTP requests served", ["method", "route", "status"])
 HTTP_LATENCY = Histogram(
     "athanor_http_request_duration_seconds",
     "Time to serve an HTTP request",

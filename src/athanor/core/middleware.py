@@ -124,9 +124,7 @@ class SecurityHeadersMiddleware:
                     ]
                 )
                 if https:
-                    headers.append(
-                        (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
-                    )
+                    headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -183,7 +181,10 @@ class BodyLimitMiddleware:
             {
                 "type": "http.response.start",
                 "status": 413,
-                "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(payload)).encode())],
+                "headers": [
+                    (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                    (b"content-length", str(len(payload)).encode()),
+                ],
             }
         )
         await send({"type": "http.response.body", "body": payload})

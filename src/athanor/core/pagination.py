@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
-
 from pydantic import BaseModel, Field
 from sqlalchemy import Select
 
@@ -17,6 +16,7 @@ from athanor.core.errors import AppError
 from athanor.core.i18n import _
 
 T = TypeVar("T")
+SelectT = TypeVar("SelectT", bound=Select)  # type: ignore[type-arg]
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -48,7 +48,7 @@ def decode_cursor(cursor: str) -> uuid.UUID:
         raise InvalidCursor() from None
 
 
-def paginate_query(statement: Select[Any], id_column: Any, cursor: str | None, limit: int) -> Select[Any]:
+def paginate_query(statement: SelectT, id_column: Any, cursor: str | None, limit: int) -> SelectT:
     """Newest first, starting after the cursor, one extra row to know if more exist."""
     if cursor:
         statement = statement.where(id_column < decode_cursor(cursor))

@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from typing import cast
 
 from limits import RateLimitItem, parse_many
+from limits.aio.storage import Storage as AsyncStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
@@ -44,7 +46,7 @@ class RateLimiter:
             storage = storage_from_string(uri, implementation="redispy", key_prefix=namespace)
         else:
             storage = storage_from_string("async+memory://")
-        self._storage = storage
+        self._storage = cast(AsyncStorage, storage)
         self._limiter = MovingWindowRateLimiter(storage)
 
     async def enforce(self, rules: list[LimitRule]) -> LimitState | None:

@@ -38,6 +38,14 @@ class TenantOwned:
 
     @declared_attr
     def tenant_id(cls) -> Mapped[uuid.UUID]:
+        return mapped_column(Uuid(), ForeignKey("tenant.id", ondelete="CASCADE"), index=True, nullable=False)
+
+
+class UserVisible:
+    """Tenant rows that their own user may also see from outside the tenant (memberships)."""
+
+    @declared_attr
+    def user_id(cls) -> Mapped[uuid.UUID]:
         return mapped_column(
-            Uuid(), ForeignKey("tenant.id", ondelete="CASCADE"), index=True, nullable=False
+            Uuid(), ForeignKey("user_account.id", ondelete="CASCADE"), index=True, nullable=False
         )

@@ -17,9 +17,7 @@ def create_engine(url: URL | str, *, pool_size: int = 10) -> AsyncEngine:
         engine = create_async_engine(url_text, connect_args={"timeout": 30})
         _configure_sqlite(engine)
         return engine
-    return create_async_engine(
-        url_text, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
-    )
+    return create_async_engine(url_text, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

@@ -16,19 +16,13 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, with_loader_criteria
 
-from athanor.db.base import TenantOwned
+from athanor.db.base import TenantOwned, UserVisible
 
 SCOPE_KEY = "db_scope"
 
 
 class TenantScopeError(RuntimeError):
     """A query or write of tenant rows from a scope that has no tenant: a programming error."""
-
-
-class UserVisible:
-    """Tenant rows that their own user may also see from outside the tenant (memberships)."""
-
-    user_id: Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +94,7 @@ def _scope_orm_statement(state: ORMExecuteState) -> None:
     if scope.tenant_id is not None:
         tenant_id = scope.tenant_id
         state.statement = state.statement.options(
-            with_loader_criteria(
-                TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
-            )
+            with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
         )
         return
     for mapper in state.all_mappers:

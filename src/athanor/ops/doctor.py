@@ -28,7 +28,9 @@ def _check_data_dir(settings: Settings) -> Finding:
     except OSError as exc:
         return Finding("data directory", False, f"{path}: {exc}. Set ATHANOR_DATA_DIR to a writable folder.")
     if not os.access(path, os.W_OK):
-        return Finding("data directory", False, f"{path} is not writable. Fix its permissions or set ATHANOR_DATA_DIR.")
+        return Finding(
+            "data directory", False, f"{path} is not writable. Fix its permissions or set ATHANOR_DATA_DIR."
+        )
     return Finding("data directory", True, str(path.resolve()))
 
 
@@ -37,22 +39,42 @@ async def _check_migrations(settings: Settings) -> Finding:
     owner = Database(settings.database_url, pool_size=1)
     try:
         async with owner.engine.connect() as connection:
-            current = await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
+            current = await connection.run_sync(
+                lambda sync: MigrationContext.configure(sync).get_current_revision()
+            )
     except Exception as exc:  # noqa: BLE001
-        return Finding("migrations", False, f"cannot read the schema version ({type(exc).__name__}). Run `athanor migrate`.")
+        return Finding(
+            "migrations",
+            False,
+            f"cannot read the schema version ({type(exc).__name__}). Run `athanor migrate`.",
+        )
     finally:
         await owner.dispose()
     if current != head:
-        return Finding("migrations", False, f"database at {current or 'nothing'}, code at {head}. Run `athanor migrate`.")
+        return Finding(
+            "migrations", False, f"database at {current or 'nothing'}, code at {head}. Run `athanor migrate`."
+        )
     return Finding("migrations", True, f"at {head}")
 
 
 async def run_doctor(settings: Settings) -> list[Finding]:
     findings = [Finding("configuration", True, f"{settings.environment.value}, {settings.database_backend}")]
     if settings.environment is Environment.PRODUCTION and settings.database_backend == "sqlite":
-        findings.append(Finding("database choice", False, "SQLite is for one machine; set ATHANOR_DATABASE_URL to postgresql+asyncpg://... in production."))
+        findings.append(
+            Finding(
+                "database choice",
+                False,
+                "SQLite is for one machine; set ATHANOR_DATABASE_URL to postgresql+asyncpg://... in production.",
+            )
+        )
     if settings.environment is Environment.PRODUCTION and not settings.redis_url:
-        findings.append(Finding("redis", False, "Rate limits and caches stay in one process without Redis. Set ATHANOR_REDIS_URL."))
+        findings.append(
+            Finding(
+                "redis",
+                False,
+                "Rate limits and caches stay in one process without Redis. Set ATHANOR_REDIS_URL.",
+            )
+        )
     findings.append(_check_data_dir(settings))
     findings.append(await _check_migrations(settings))
     app_db = Database(settings.app_database_url, pool_size=1)
@@ -61,11 +83,25 @@ async def run_doctor(settings: Settings) -> list[Finding]:
     finally:
         await app_db.dispose()
     hint = " Check ATHANOR_DATABASE_URL and run `athanor migrate` (it creates the app role)."
-    findings.append(Finding("database (app role)", database.ok, database.detail + ("" if database.ok else hint)))
+    findings.append(
+        Finding("database (app role)", database.ok, database.detail + ("" if database.ok else hint))
+    )
     if settings.redis_url:
         redis = await check_redis(settings.redis_url)
-        findings.append(Finding("redis", redis.ok, redis.detail + ("" if redis.ok else " Is Redis running at ATHANOR_REDIS_URL?")))
+        findings.append(
+            Finding(
+                "redis",
+                redis.ok,
+                redis.detail + ("" if redis.ok else " Is Redis running at ATHANOR_REDIS_URL?"),
+            )
+        )
     if settings.broker_url:
         broker = await check_broker(settings.broker_url)
-        findings.append(Finding("broker", broker.ok, broker.detail + ("" if broker.ok else " Is the broker at ATHANOR_BROKER_URL running?")))
+        findings.append(
+            Finding(
+                "broker",
+                broker.ok,
+                broker.detail + ("" if broker.ok else " Is the broker at ATHANOR_BROKER_URL running?"),
+            )
+        )
     return findings

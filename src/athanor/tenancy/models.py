@@ -10,8 +10,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from athanor.db.base import Base, TenantOwned
-from athanor.db.scope import UserVisible
+from athanor.db.base import Base, TenantOwned, UserVisible
 from athanor.db.types import JsonDocument, UtcDateTime
 
 
@@ -42,9 +41,6 @@ class Membership(TenantOwned, UserVisible, Base):
     __tablename__ = "membership"
     __table_args__ = (UniqueConstraint("tenant_id", "user_id"),)
 
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid(), ForeignKey("user_account.id", ondelete="CASCADE"), index=True
-    )
     role: Mapped[Role] = mapped_column(String(16))
 
 

@@ -8,14 +8,21 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 from sqlalchemy import select
 
-from athanor.access.dependencies import Client, CurrentPrincipal, DbSession, MaybePrincipal, RuntimeDep, require
+from athanor.access.dependencies import (
+    Client,
+    CurrentPrincipal,
+    DbSession,
+    MaybePrincipal,
+    RuntimeDep,
+    require,
+)
 from athanor.access.principal import Principal
 from athanor.audit import service as audit
 from athanor.auth import service as auth_service
 from athanor.auth.exceptions import EmailNotVerified
 from athanor.core.errors import problem_responses
-from athanor.db.scope import DbScope, set_scope
 from athanor.core.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize, page_of, paginate_query
+from athanor.db.scope import DbScope, set_scope
 from athanor.tenancy import service
 from athanor.tenancy.models import Invitation, Membership, Role
 from athanor.tenancy.permissions import Permission
@@ -50,14 +57,23 @@ def _tenant_id(principal: Principal) -> uuid.UUID:
 
 
 @router.post("/tenants", status_code=status.HTTP_201_CREATED, responses=problem_responses(409))
-async def create_tenant(body: TenantCreate, principal: CurrentPrincipal, session: DbSession, runtime: RuntimeDep) -> TenantRead:
+async def create_tenant(
+    body: TenantCreate, principal: CurrentPrincipal, session: DbSession, runtime: RuntimeDep
+) -> TenantRead:
     """Create a tenant owned by the caller; a cookie session switches to it."""
     if runtime.settings.require_email_verification and principal.user.email_verified_at is None:
         raise EmailNotVerified()
     tenant = await service.create_tenant(session, name=body.name, owner=principal.user, slug=body.slug)
     if principal.auth_session is not None and principal.api_key is None:
         principal.auth_session.active_tenant_id = tenant.id
-    await audit.record(session, action="tenant.created", actor=principal.actor(), tenant_id=tenant.id, target_type="tenant", target_id=tenant.id)
+    await audit.record(
+        session,
+        action="tenant.created",
+        actor=principal.actor(),
+        tenant_id=tenant.id,
+        target_type="tenant",
+        target_id=tenant.id,
+    )
     return TenantRead.model_validate(tenant)
 
 
@@ -80,20 +96,39 @@ async def update_current_tenant(body: TenantUpdate, principal: Writer, session: 
     tenant = await service.get_tenant(session, _tenant_id(principal))
     changed = await service.update_tenant(session, tenant=tenant, name=body.name, settings=body.settings)
     if changed:
-        await audit.record(session, action="tenant.settings_changed", actor=principal.actor(), tenant_id=tenant.id, target_type="tenant", target_id=tenant.id, details={"changed": sorted(changed)})
+        await audit.record(
+            session,
+            action="tenant.settings_changed",
+            actor=principal.actor(),
+            tenant_id=tenant.id,
+            target_type="tenant",
+            target_id=tenant.id,
+            details={"changed": sorted(changed)},
+        )
     return TenantRead.model_validate(tenant)
 
 
 def _member_read(view: service.MemberView) -> MemberRead:
     member, user = view.membership, view.user
-    return MemberRead(id=member.id, user_id=user.id, email=user.email, name=user.name, role=member.role, created_at=member.created_at)
+    return MemberRead(
+        id=member.id,
+        user_id=user.id,
+        email=user.email,
+        name=user.name,
+        role=member.role,
+        created_at=member.created_at,
+    )
 
 
 @router.get("/members")
-async def list_members(principal: MemberReader, session: DbSession, cursor: Cursor = None, limit: PageSize = DEFAULT_PAGE_SIZE) -> Page[MemberRead]:
+async def list_members(
+    principal: MemberReader, session: DbSession, cursor: Cursor = None, limit: PageSize = DEFAULT_PAGE_SIZE
+) -> Page[MemberRead]:
     statement = paginate_query(service.members_with_users(), Membership.id, cursor, limit)
     rows = (await session.execute(statement)).tuples().all()
-    page = page_of(rows, limit, lambda row: _member_read(service.MemberView(*row)), id_of=lambda row: row[0].id)
+    page = page_of(
+        rows, limit, lambda row: _member_read(service.MemberView(*row)), id_of=lambda row: row[0].id
+    )
     return Page[MemberRead].model_validate(page)
 
 
@@ -103,25 +138,47 @@ async def read_member(member_id: uuid.UUID, principal: MemberReader, session: Db
 
 
 @router.patch("/members/{member_id}", responses=problem_responses(409))
-async def update_member(member_id: uuid.UUID, body: MemberUpdate, principal: MemberWriter, session: DbSession) -> MemberRead:
+async def update_member(
+    member_id: uuid.UUID, body: MemberUpdate, principal: MemberWriter, session: DbSession
+) -> MemberRead:
     """Change a member's role; only owners grant or take away ownership."""
     member = await service.get_member(session, membership_id=member_id)
     before = member.membership.role
     await service.change_role(session, member=member, role=body.role, actor_role=_role(principal))
     if before is not body.role:
-        await audit.record(session, action="member.role_changed", actor=principal.actor(), tenant_id=principal.tenant_id, target_type="user", target_id=member.user.id, details={"from": before.value, "to": body.role.value})
+        await audit.record(
+            session,
+            action="member.role_changed",
+            actor=principal.actor(),
+            tenant_id=principal.tenant_id,
+            target_type="user",
+            target_id=member.user.id,
+            details={"from": before.value, "to": body.role.value},
+        )
     return _member_read(member)
 
 
-@router.delete("/members/{member_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(409))
+@router.delete(
+    "/members/{member_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(409)
+)
 async def remove_member(member_id: uuid.UUID, principal: MemberWriter, session: DbSession) -> None:
     member = await service.get_member(session, membership_id=member_id)
     await service.remove_member(session, member=member, actor_role=_role(principal))
-    await audit.record(session, action="member.removed", actor=principal.actor(), tenant_id=principal.tenant_id, target_type="user", target_id=member.user.id, details={"role": member.membership.role.value})
+    await audit.record(
+        session,
+        action="member.removed",
+        actor=principal.actor(),
+        tenant_id=principal.tenant_id,
+        target_type="user",
+        target_id=member.user.id,
+        details={"role": member.membership.role.value},
+    )
 
 
 @router.post("/invitations", status_code=status.HTTP_201_CREATED, responses=problem_responses(409))
-async def create_invitation(body: InvitationCreate, principal: MemberWriter, session: DbSession, runtime: RuntimeDep) -> InvitationRead:
+async def create_invitation(
+    body: InvitationCreate, principal: MemberWriter, session: DbSession, runtime: RuntimeDep
+) -> InvitationRead:
     """Invite someone by email with a role; the link is valid for seven days."""
     invitation, token = await service.invite(
         session,
@@ -139,12 +196,22 @@ async def create_invitation(body: InvitationCreate, principal: MemberWriter, ses
         reveal=runtime.reveals_links,
         tenant_id=str(principal.tenant_id),
     )
-    await audit.record(session, action="invitation.created", actor=principal.actor(), tenant_id=principal.tenant_id, target_type="invitation", target_id=invitation.id, details={"email": invitation.email, "role": invitation.role.value})
+    await audit.record(
+        session,
+        action="invitation.created",
+        actor=principal.actor(),
+        tenant_id=principal.tenant_id,
+        target_type="invitation",
+        target_id=invitation.id,
+        details={"email": invitation.email, "role": invitation.role.value},
+    )
     return InvitationRead.model_validate(invitation)
 
 
 @router.get("/invitations")
-async def list_invitations(principal: MemberReader, session: DbSession, cursor: Cursor = None, limit: PageSize = DEFAULT_PAGE_SIZE) -> Page[InvitationRead]:
+async def list_invitations(
+    principal: MemberReader, session: DbSession, cursor: Cursor = None, limit: PageSize = DEFAULT_PAGE_SIZE
+) -> Page[InvitationRead]:
     rows = (await session.scalars(paginate_query(select(Invitation), Invitation.id, cursor, limit))).all()
     return Page[InvitationRead].model_validate(page_of(rows, limit, InvitationRead.model_validate))
 
@@ -153,11 +220,20 @@ async def list_invitations(principal: MemberReader, session: DbSession, cursor: 
 async def revoke_invitation(invitation_id: uuid.UUID, principal: MemberWriter, session: DbSession) -> None:
     invitation = await service.get_invitation(session, invitation_id)
     await service.revoke_invitation(session, invitation=invitation)
-    await audit.record(session, action="invitation.revoked", actor=principal.actor(), tenant_id=principal.tenant_id, target_type="invitation", target_id=invitation.id)
+    await audit.record(
+        session,
+        action="invitation.revoked",
+        actor=principal.actor(),
+        tenant_id=principal.tenant_id,
+        target_type="invitation",
+        target_id=invitation.id,
+    )
 
 
 @router.post("/invitations/accept", responses=problem_responses(409))
-async def accept_invitation(body: InvitationAccept, principal: MaybePrincipal, session: DbSession, runtime: RuntimeDep, client: Client) -> MyTenant:
+async def accept_invitation(
+    body: InvitationAccept, principal: MaybePrincipal, session: DbSession, runtime: RuntimeDep, client: Client
+) -> MyTenant:
     """Join the invitation's tenant, signed in or by creating an account with it."""
     membership, user = await service.accept_invitation(
         session,
@@ -169,5 +245,15 @@ async def accept_invitation(body: InvitationAccept, principal: MaybePrincipal, s
     )
     tenant = await service.get_tenant(session, membership.tenant_id)
     actor = principal.actor() if principal else client.actor(user.id)
-    await audit.record(session, action="invitation.accepted", actor=actor, tenant_id=tenant.id, target_type="user", target_id=user.id, details={"role": membership.role.value})
-    return MyTenant(id=tenant.id, name=tenant.name, slug=tenant.slug, status=tenant.status, role=membership.role)
+    await audit.record(
+        session,
+        action="invitation.accepted",
+        actor=actor,
+        tenant_id=tenant.id,
+        target_type="user",
+        target_id=user.id,
+        details={"role": membership.role.value},
+    )
+    return MyTenant(
+        id=tenant.id, name=tenant.name, slug=tenant.slug, status=tenant.status, role=membership.role
+    )

@@ -49,17 +49,13 @@ async def _free_slug(session: AsyncSession, wanted: str | None, name: str) -> st
             raise SlugTaken()
         return wanted
     base = slugify(name)
-    taken = set(
-        (await session.scalars(select(Tenant.slug).where(Tenant.slug.startswith(base)))).all()
-    )
+    taken = set((await session.scalars(select(Tenant.slug).where(Tenant.slug.startswith(base)))).all())
     if base not in taken:
         return base
     return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
 
 
-async def create_tenant(
-    session: AsyncSession, *, name: str, owner: User, slug: str | None = None
-) -> Tenant:
+async def create_tenant(session: AsyncSession, *, name: str, owner: User, slug: str | None = None) -> Tenant:
     """A new tenant with `owner` as its first owner. Moves the session into the tenant."""
     tenant = Tenant(
         id=new_id(),
@@ -122,7 +118,7 @@ async def my_tenants(session: AsyncSession, *, user_id: uuid.UUID) -> Sequence[t
         .where(Membership.user_id == user_id)
         .order_by(Tenant.name)
     )
-    return [(tenant, role) for tenant, role in rows.tuples()]
+    return [(tenant, role) for tenant, role in rows.all()]
 
 
 async def membership_of(
@@ -142,7 +138,7 @@ async def first_tenant_of(session: AsyncSession, *, user_id: uuid.UUID) -> uuid.
     )
 
 
-def members_with_users() -> Select[tuple[Membership, User]]:
+def members_with_users() -> Select[Membership, User]:
     return select(Membership, User).join(User, User.id == Membership.user_id)
 
 
@@ -167,15 +163,13 @@ async def _count_owners(session: AsyncSession) -> int:
     )
 
 
-async def change_role(
-    session: AsyncSession, *, member: MemberView, role: Role, actor_role: Role
-) -> None:
+async def change_role(session: AsyncSession, *, member: MemberView, role: Role, actor_role: Role) -> None:
     """Only roles the actor may grant, on members the actor outranks or equals."""
     _check_grantable(actor_role, role)
     _check_grantable(actor_role, member.membership.role)
-    if member.membership.role is Role.OWNER and role is not Role.OWNER:
-        if await _count_owners(session) <= 1:
-            raise LastOwner()
+    demoting_owner = member.membership.role is Role.OWNER and role is not Role.OWNER
+    if demoting_owner and await _count_owners(session) <= 1:
+        raise LastOwner()
     member.membership.role = role
     await session.flush()
 

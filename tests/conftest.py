@@ -1,0 +1,186 @@
+"""Test fixtures: every test runs on SQLite and on PostgreSQL, each with a clean database.
+
+Services come from ATHANOR_TEST_PG (a superuser URL) and ATHANOR_TEST_REDIS. Missing ones
+skip their tests locally and fail the run under CI=true.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from athanor.app import create_app
+from athanor.db.migrate import upgrade
+from athanor.db.models import Base
+from athanor.runtime import Runtime, build_runtime
+from athanor.settings import Environment, Settings
+
+PG_ADMIN_URL = os.environ.get("ATHANOR_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("ATHANOR_TEST_REDIS", "redis://127.0.0.1:6379/15")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+TEST_SECRET = "test-secret-key-" + "x" * 40
+TEST_KEY_RING = ["t1:" + "A" * 43 + "="]
+
+
+def _reachable(check: object) -> bool:
+    try:
+        return bool(asyncio.run(check))  # type: ignore[arg-type]
+    except Exception:
+        return False
+
+
+async def _pg_ok() -> bool:
+    engine = create_async_engine(PG_ADMIN_URL)
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        return True
+    finally:
+        await engine.dispose()
+
+
+async def _redis_ok() -> bool:
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        return bool(await client.ping())
+    finally:
+        await client.aclose()
+
+
+def _require(name: str, available: bool) -> None:
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{name} is required under CI=true but cannot be reached", pytrace=False)
+    pytest.skip(f"{name} not reachable")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        default=os.environ.get("ATHANOR_TEST_DB", "sqlite,postgres"),
+        help="Comma-separated databases to run against: sqlite, postgres",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        backends = [name.strip() for name in metafunc.config.getoption("--db").split(",") if name.strip()]
+        metafunc.parametrize("backend", backends, scope="session")
+
+
+@pytest.fixture(scope="session")
+def services() -> dict[str, bool]:
+    return {"postgres": _reachable(_pg_ok()), "redis": _reachable(_redis_ok())}
+
+
+@pytest.fixture(scope="session")
+def redis_url(services: dict[str, bool]) -> str:
+    _require("Redis", services["redis"])
+    return REDIS_URL
+
+
+def make_settings(database_url: str, data_dir: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "environment": Environment.TEST,
+        "database_url": database_url,
+        "data_dir": data_dir,
+        "secret_key": TEST_SECRET,
+        "encryption_keys": TEST_KEY_RING,
+        "public_url": "https://athanor.test",
+        "log_json": True,
+        "log_level": "WARNING",
+        "rate_limit_user": "10000/minute",
+        "rate_limit_tenant": "10000/minute",
+        "rate_limit_api_key": "10000/minute",
+        "rate_limit_anonymous": "10000/minute",
+        **overrides,
+    }
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    upgrade(make_settings(f"sqlite+aiosqlite:///{folder / 'template.db'}", folder))
+    return folder / "template.db"
+
+
+@pytest.fixture(scope="session")
+def pg_url(services: dict[str, bool], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated PostgreSQL database for this test session, dropped at the end."""
+    _require("PostgreSQL", services["postgres"])
+    name = f"athanor_test_{uuid.uuid4().hex[:10]}"
+    admin = make_url(PG_ADMIN_URL)
+
+    async def _admin(sql: str) -> None:
+        engine = create_async_engine(admin, isolation_level="AUTOCOMMIT")
+        try:
+            async with engine.connect() as connection:
+                await connection.execute(text(sql))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    url = admin.set(database=name).render_as_string(hide_password=False)
+    upgrade(make_settings(url, tmp_path_factory.mktemp("pg")))
+    yield url
+    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def truncate_postgres(url: str) -> None:
+    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text(f"TRUNCATE {tables} CASCADE"))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def migrated_source(backend: str, request: pytest.FixtureRequest) -> Path | str:
+    """The migrated SQLite template file or PostgreSQL URL (set up outside any event loop)."""
+    source: Path | str = request.getfixturevalue("sqlite_template" if backend == "sqlite" else "pg_url")
+    return source
+
+
+@pytest.fixture
+async def database_url(migrated_source: Path | str, tmp_path: Path) -> str:
+    """The owner URL of a clean database of the requested backend."""
+    if isinstance(migrated_source, Path):
+        shutil.copy(migrated_source, tmp_path / "athanor.db")
+        return f"sqlite+aiosqlite:///{tmp_path / 'athanor.db'}"
+    await truncate_postgres(migrated_source)
+    return migrated_source
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return make_settings(database_url, tmp_path)
+
+
+@pytest.fixture
+async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    runtime = build_runtime(settings)
+    yield runtime
+    await runtime.close()
+
+
+@pytest.fixture
+async def client(settings: Settings, runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings, runtime)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as http:
+        yield http
