@@ -77,6 +77,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
         backends = [name.strip() for name in metafunc.config.getoption("--db").split(",") if name.strip()]
+        only = metafunc.definition.get_closest_marker("backends")
+        if only:
+            backends = [name for name in backends if name in only.args]
         metafunc.parametrize("backend", backends, scope="session")
 
 

@@ -1,0 +1,108 @@
+"""Tenant B never reaches tenant A's rows: every tenant-owned endpoint answers 404."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from athanor.app import create_app
+from athanor.runtime import Runtime
+from athanor.tenancy.models import Role
+from tests.builders import Member, make_member
+
+
+@dataclass(frozen=True)
+class TenantA:
+    owner: Member
+    member_id: str
+    invitation_id: str
+    api_key_id: str
+
+
+# Every route with an id in its path, with a body that would be valid in its own tenant.
+MATRIX: dict[tuple[str, str], tuple[str, dict[str, object] | None]] = {
+    ("GET", "/api/members/{member_id}"): ("member_id", None),
+    ("PATCH", "/api/members/{member_id}"): ("member_id", {"role": "viewer"}),
+    ("DELETE", "/api/members/{member_id}"): ("member_id", None),
+    ("DELETE", "/api/invitations/{invitation_id}"): ("invitation_id", None),
+    ("GET", "/api/api-keys/{key_id}"): ("api_key_id", None),
+    ("POST", "/api/api-keys/{key_id}/rotate"): ("api_key_id", {"grace_seconds": 0}),
+    ("POST", "/api/api-keys/{key_id}/revoke"): ("api_key_id", None),
+}
+# Platform routes cross tenants on purpose; they are covered by the admin tests.
+PLATFORM_PREFIX = "/api/admin/"
+
+
+def test_matrix_covers_every_route_with_an_id(settings: object, runtime: Runtime) -> None:
+    app = create_app(settings, runtime)  # type: ignore[arg-type]
+    routes = {
+        (method.upper(), path)
+        for path, operations in app.openapi()["paths"].items()
+        if "{" in path and not path.startswith(PLATFORM_PREFIX)
+        for method in operations
+    }
+    assert routes == set(MATRIX)
+
+
+async def _tenant_a(client: httpx.AsyncClient, runtime: Runtime) -> TenantA:
+    owner = await make_member(runtime, "owner@a.example.com", tenant_name="Tenant A")
+    member = await make_member(runtime, "member@a.example.com", tenant_id=owner.tenant_id, role=Role.MEMBER)
+    members = (await client.get("/api/members", headers=owner.headers)).json()["items"]
+    member_id = next(item["id"] for item in members if item["user_id"] == str(member.user_id))
+    invitation = await client.post("/api/invitations", json={"email": "new@a.example.com"}, headers=owner.headers)
+    key = await client.post("/api/api-keys", json={"name": "A key", "scopes": ["files:read"]}, headers=owner.headers)
+    assert invitation.status_code == 201 and key.status_code == 201
+    return TenantA(owner, member_id, invitation.json()["id"], key.json()["id"])
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(MATRIX))
+async def test_other_tenant_gets_404(client: httpx.AsyncClient, runtime: Runtime, method: str, path: str) -> None:
+    a = await _tenant_a(client, runtime)
+    intruder = await make_member(runtime, "owner@b.example.com", tenant_name="Tenant B")
+    field, body = MATRIX[(method, path)]
+    url = path.replace(path[path.index("{") : path.index("}") + 1], getattr(a, field))
+    response = await client.request(method, url, json=body, headers=intruder.headers)
+    assert response.status_code == 404, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    # And nothing changed on tenant A's side.
+    assert (await client.get(f"/api/members/{a.member_id}", headers=a.owner.headers)).json()["role"] == "member"
+    assert (await client.get(f"/api/api-keys/{a.api_key_id}", headers=a.owner.headers)).json()["status"] == "active"
+
+
+async def test_lists_show_only_own_tenant(client: httpx.AsyncClient, runtime: Runtime) -> None:
+    a = await _tenant_a(client, runtime)
+    intruder = await make_member(runtime, "owner@b.example.com", tenant_name="Tenant B")
+    a_ids = {a.member_id, a.invitation_id, a.api_key_id, str(a.owner.user_id)}
+    for url in ("/api/members", "/api/invitations", "/api/api-keys", "/api/audit-events"):
+        response = await client.get(url, headers=intruder.headers)
+        assert response.status_code == 200, url
+        text = response.text
+        assert not any(identifier in text for identifier in a_ids), url
+
+
+async def test_tenant_header_cannot_select_a_foreign_tenant(client: httpx.AsyncClient, runtime: Runtime) -> None:
+    a = await _tenant_a(client, runtime)
+    intruder = await make_member(runtime, "owner@b.example.com", tenant_name="Tenant B")
+    response = await client.get(
+        "/api/members", headers={**intruder.headers, "X-Athanor-Tenant": str(a.owner.tenant_id)}
+    )
+    assert response.status_code == 404
+    assert response.json()["code"] == "tenant.not_found"
+    garbage = await client.get("/api/members", headers={**intruder.headers, "X-Athanor-Tenant": "nope"})
+    assert garbage.status_code == 404
+
+
+async def test_api_key_is_bound_to_its_tenant(client: httpx.AsyncClient, runtime: Runtime) -> None:
+    a = await _tenant_a(client, runtime)
+    admin_key = await client.post(
+        "/api/api-keys", json={"name": "admin", "scopes": ["admin"]}, headers=a.owner.headers
+    )
+    b = await make_member(runtime, "owner@b.example.com", tenant_name="Tenant B")
+    # The tenant header cannot move a key out of the tenant that issued it.
+    headers = {"Authorization": f"Bearer {admin_key.json()['secret']}", "X-Athanor-Tenant": str(b.tenant_id)}
+    members = await client.get("/api/members", headers=headers)
+    assert members.status_code == 200
+    emails = {item["email"] for item in members.json()["items"]}
+    assert emails == {"owner@a.example.com", "member@a.example.com"}
