@@ -10,15 +10,19 @@ import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from athanor.app import create_app
+from athanor.core import security
 from athanor.db.migrate import upgrade
 from athanor.db.models import Base
 from athanor.runtime import Runtime, build_runtime
@@ -27,14 +31,21 @@ from athanor.settings import Environment, Settings
 PG_ADMIN_URL = os.environ.get("ATHANOR_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("ATHANOR_TEST_REDIS", "redis://127.0.0.1:6379/15")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+T = TypeVar("T")
 TEST_SECRET = "test-secret-key-" + "x" * 40
 TEST_KEY_RING = ["t1:" + "A" * 43 + "="]
 
 
-def _reachable(check: object) -> bool:
+def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run async set-up from sync fixtures, even when an event loop is already running."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def _reachable(check: Coroutine[Any, Any, bool]) -> bool:
     try:
-        return bool(asyncio.run(check))  # type: ignore[arg-type]
-    except Exception:
+        return run_coroutine(check)
+    except Exception:  # any failure means "not available"
         return False
 
 
@@ -58,7 +69,7 @@ async def _redis_ok() -> bool:
         await client.aclose()
 
 
-def _require(name: str, available: bool) -> None:
+def require_service(name: str, available: bool) -> None:
     if available:
         return
     if IN_CI:
@@ -90,7 +101,7 @@ def services() -> dict[str, bool]:
 
 @pytest.fixture(scope="session")
 def redis_url(services: dict[str, bool]) -> str:
-    _require("Redis", services["redis"])
+    require_service("Redis", services["redis"])
     return REDIS_URL
 
 
@@ -123,7 +134,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def pg_url(services: dict[str, bool], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated PostgreSQL database for this test session, dropped at the end."""
-    _require("PostgreSQL", services["postgres"])
+    require_service("PostgreSQL", services["postgres"])
     name = f"athanor_test_{uuid.uuid4().hex[:10]}"
     admin = make_url(PG_ADMIN_URL)
 
@@ -135,11 +146,11 @@ def pg_url(services: dict[str, bool], tmp_path_factory: pytest.TempPathFactory) 
         finally:
             await engine.dispose()
 
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    run_coroutine(_admin(f'CREATE DATABASE "{name}"'))
     url = admin.set(database=name).render_as_string(hide_password=False)
     upgrade(make_settings(url, tmp_path_factory.mktemp("pg")))
     yield url
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    run_coroutine(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def truncate_postgres(url: str) -> None:
@@ -187,3 +198,12 @@ async def client(settings: Settings, runtime: Runtime) -> AsyncIterator[httpx.As
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as http:
         yield http
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at minimal cost: tests are about the flows, not the hash strength
+    (default costs take about 0.4 s a hash on this machine)."""
+    hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(security, "_hasher", hasher)
+    monkeypatch.setattr(security, "_DUMMY_HASH", hasher.hash("athanor-timing-equaliser"))

@@ -51,14 +51,21 @@ async def _tenant_a(client: httpx.AsyncClient, runtime: Runtime) -> TenantA:
     member = await make_member(runtime, "member@a.example.com", tenant_id=owner.tenant_id, role=Role.MEMBER)
     members = (await client.get("/api/members", headers=owner.headers)).json()["items"]
     member_id = next(item["id"] for item in members if item["user_id"] == str(member.user_id))
-    invitation = await client.post("/api/invitations", json={"email": "new@a.example.com"}, headers=owner.headers)
-    key = await client.post("/api/api-keys", json={"name": "A key", "scopes": ["files:read"]}, headers=owner.headers)
-    assert invitation.status_code == 201 and key.status_code == 201
+    invitation = await client.post(
+        "/api/invitations", json={"email": "new@a.example.com"}, headers=owner.headers
+    )
+    key = await client.post(
+        "/api/api-keys", json={"name": "A key", "scopes": ["files:read"]}, headers=owner.headers
+    )
+    assert invitation.status_code == 201
+    assert key.status_code == 201
     return TenantA(owner, member_id, invitation.json()["id"], key.json()["id"])
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(MATRIX))
-async def test_other_tenant_gets_404(client: httpx.AsyncClient, runtime: Runtime, method: str, path: str) -> None:
+async def test_other_tenant_gets_404(
+    client: httpx.AsyncClient, runtime: Runtime, method: str, path: str
+) -> None:
     a = await _tenant_a(client, runtime)
     intruder = await make_member(runtime, "owner@b.example.com", tenant_name="Tenant B")
     field, body = MATRIX[(method, path)]
@@ -67,8 +74,12 @@ async def test_other_tenant_gets_404(client: httpx.AsyncClient, runtime: Runtime
     assert response.status_code == 404, response.text
     assert response.headers["content-type"] == "application/problem+json"
     # And nothing changed on tenant A's side.
-    assert (await client.get(f"/api/members/{a.member_id}", headers=a.owner.headers)).json()["role"] == "member"
-    assert (await client.get(f"/api/api-keys/{a.api_key_id}", headers=a.owner.headers)).json()["status"] == "active"
+    assert (await client.get(f"/api/members/{a.member_id}", headers=a.owner.headers)).json()[
+        "role"
+    ] == "member"
+    assert (await client.get(f"/api/api-keys/{a.api_key_id}", headers=a.owner.headers)).json()[
+        "status"
+    ] == "active"
 
 
 async def test_lists_show_only_own_tenant(client: httpx.AsyncClient, runtime: Runtime) -> None:
@@ -82,7 +93,9 @@ async def test_lists_show_only_own_tenant(client: httpx.AsyncClient, runtime: Ru
         assert not any(identifier in text for identifier in a_ids), url
 
 
-async def test_tenant_header_cannot_select_a_foreign_tenant(client: httpx.AsyncClient, runtime: Runtime) -> None:
+async def test_tenant_header_cannot_select_a_foreign_tenant(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
     a = await _tenant_a(client, runtime)
     intruder = await make_member(runtime, "owner@b.example.com", tenant_name="Tenant B")
     response = await client.get(

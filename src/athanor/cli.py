@@ -54,6 +54,7 @@ def serve(
 def worker(
     queues: Annotated[str, typer.Option(help="Comma-separated queues")] = "interactive,default,batch,export",
     concurrency: Annotated[int, typer.Option(help="Worker slots")] = 2,
+    beat: Annotated[bool, typer.Option(help="Also run the periodic scheduler (in one worker only)")] = False,
 ) -> None:
     """Run a Celery worker on the configured broker."""
     settings = _settings()
@@ -64,9 +65,8 @@ def worker(
         raise typer.Exit(2)
     from athanor.workers.celery_app import celery_app
 
-    celery_app.worker_main(
-        ["worker", "--queues", queues, "--concurrency", str(concurrency), "--loglevel", "INFO", "--beat"]
-    )
+    argv = ["worker", "--queues", queues, "--concurrency", str(concurrency), "--loglevel", "INFO"]
+    celery_app.worker_main([*argv, "--beat"] if beat else argv)
 
 
 @app.command()

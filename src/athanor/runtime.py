@@ -24,6 +24,7 @@ class Runtime:
 
     async def close(self) -> None:
         await self.db.dispose()
+        await self.limiter.close()
 
 
 def build_runtime(settings: Settings) -> Runtime:

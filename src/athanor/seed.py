@@ -19,7 +19,7 @@ from athanor.tenancy import service as tenancy_service
 from athanor.tenancy.models import Role, Tenant
 from athanor.tenancy.permissions import Scope
 
-DEMO_EMAIL = "demo@athanor.local"
+DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "athanor-demo-password"
 DEMO_TENANT_SLUG = "demo"
 DEMO_KEY_NAME = "Demo key (all scopes)"

@@ -96,13 +96,17 @@ async def test_body_over_the_limit_is_refused(tmp_path: Path, database_url: str)
     app = create_app(settings, runtime)
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://t") as http:
-            declared = await http.post("/api/auth/login", content=b"x" * 4096, headers={"content-type": "application/json"})
+            declared = await http.post(
+                "/api/auth/login", content=b"x" * 4096, headers={"content-type": "application/json"}
+            )
 
             async def chunks():  # type: ignore[no-untyped-def]
                 for _ in range(8):
                     yield b"x" * 1024
 
-            streamed = await http.post("/api/auth/login", content=chunks(), headers={"content-type": "application/json"})
+            streamed = await http.post(
+                "/api/auth/login", content=chunks(), headers={"content-type": "application/json"}
+            )
     finally:
         await runtime.close()
     for response in (declared, streamed):
@@ -127,7 +131,11 @@ async def test_cors_only_for_configured_origins(tmp_path: Path, database_url: st
 async def test_trusted_proxy_sets_client_address(client: httpx.AsyncClient, runtime: object) -> None:
     # The test transport connects from 127.0.0.1, a trusted proxy by default.
     member = await make_member(runtime, "ana@example.com", tenant_name="Acme")  # type: ignore[arg-type]
-    await client.patch("/api/tenants/current", json={"name": "Acme 2"}, headers={**member.headers, "X-Forwarded-For": "203.0.113.9"})
+    await client.patch(
+        "/api/tenants/current",
+        json={"name": "Acme 2"},
+        headers={**member.headers, "X-Forwarded-For": "203.0.113.9"},
+    )
     events = await client.get("/api/audit-events?action=tenant.settings_changed", headers=member.headers)
     assert events.json()["items"][0]["ip"] == "203.0.113.9"
 
@@ -159,7 +167,9 @@ async def test_readyz_fails_when_redis_is_unreachable(tmp_path: Path, database_u
     assert checks == {"database": True, "redis": False}
 
 
-async def test_readyz_reaches_real_redis_and_broker(tmp_path: Path, database_url: str, redis_url: str) -> None:
+async def test_readyz_reaches_real_redis_and_broker(
+    tmp_path: Path, database_url: str, redis_url: str
+) -> None:
     settings = make_settings(database_url, tmp_path, redis_url=redis_url, broker_url=redis_url)
     runtime = build_runtime(settings)
     app = create_app(settings, runtime)

@@ -56,5 +56,7 @@ def test_translate_fills_placeholders() -> None:
         ("garbage;;q=x, ar", None, "ar"),
     ],
 )
-def test_negotiation_prefers_saved_language_then_header(header: str, saved: str | None, expected: str) -> None:
+def test_negotiation_prefers_saved_language_then_header(
+    header: str, saved: str | None, expected: str
+) -> None:
     assert negotiate(header, saved) == expected

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from athanor.db.migrate import downgrade, upgrade
 from athanor.db.models import Base
-from tests.conftest import PG_ADMIN_URL, make_settings
+from tests.conftest import PG_ADMIN_URL, make_settings, require_service
 
 
 @pytest.fixture
@@ -24,18 +24,11 @@ def fresh_url(backend: str, services: dict[str, bool], tmp_path: Path) -> Iterat
     if backend == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
         return
-    if not services["postgres"]:
-        pytest.fail("PostgreSQL is not reachable") if _ci() else pytest.skip("PostgreSQL not reachable")
+    require_service("PostgreSQL", services["postgres"])
     name = f"athanor_mig_{uuid.uuid4().hex[:8]}"
     asyncio.run(_admin_sql(f'CREATE DATABASE "{name}"'))
     yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     asyncio.run(_admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-def _ci() -> bool:
-    from tests.conftest import IN_CI
-
-    return IN_CI
 
 
 async def _admin_sql(sql: str) -> None:

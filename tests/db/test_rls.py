@@ -38,7 +38,8 @@ async def _raw_count(runtime: Runtime, scope: DbScope, table: str) -> int:
 async def test_raw_sql_sees_only_the_scoped_tenant(runtime: Runtime) -> None:
     alice = await make_member(runtime, "alice@a.test", tenant_name="A")
     bob = await make_member(runtime, "bob@b.test", tenant_name="B")
-    assert alice.tenant_id and bob.tenant_id
+    assert alice.tenant_id
+    assert bob.tenant_id
     await _invite(runtime, alice.tenant_id, alice.user_id, "x@a.test")
     await _invite(runtime, alice.tenant_id, alice.user_id, "y@a.test")
     await _invite(runtime, bob.tenant_id, bob.user_id, "z@b.test")

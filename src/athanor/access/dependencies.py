@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
@@ -22,9 +23,9 @@ from athanor.auth import service as auth_service
 from athanor.auth.exceptions import CsrfFailed, SessionExpired
 from athanor.core.context import current_request_id
 from athanor.core.errors import Forbidden, Unauthenticated
-from athanor.core.i18n import negotiate
+from athanor.core.i18n import _, negotiate
 from athanor.core.logging import bind_principal
-from athanor.core.ratelimit import LimitRule
+from athanor.core.ratelimit import LimitRule, LimitState
 from athanor.db.scope import DbScope, set_scope
 from athanor.runtime import Runtime
 from athanor.tenancy import service as tenancy_service
@@ -153,14 +154,24 @@ async def _authenticate(
     return None
 
 
-async def _enter_scope(session: AsyncSession, principal: Principal) -> None:
+async def _enter_scope(session: AsyncSession, principal: Principal) -> Principal:
     if principal.tenant_id is None:
         await set_scope(session, DbScope.for_user(principal.user.id))
-        return
+        return principal
     await set_scope(session, DbScope.for_tenant(principal.tenant_id, principal.user.id))
     tenant = await tenancy_service.get_tenant(session, principal.tenant_id)
-    if tenant.status is TenantStatus.SUSPENDED:
-        raise TenantSuspended()
+    # A suspended tenant closes its data (`require`), not the account: its members can
+    # still read /me, switch to another tenant and sign out, and a super admin whose
+    # active tenant it is can still reach the platform API to reactivate it.
+    return replace(principal, tenant_suspended=tenant.status is TenantStatus.SUSPENDED)
+
+
+def _publish_limits(request: Request, response: Response, state: LimitState | None) -> None:
+    """RateLimit-* headers on the response, and on the problem response should it fail."""
+    if state is None:
+        return
+    response.headers.update(state.headers())
+    request.state.rate_limit_headers = state.headers()
 
 
 def _limit_rules(runtime: Runtime, principal: Principal) -> list[LimitRule]:
@@ -181,11 +192,9 @@ async def optional_principal(
     if principal is None:
         return None
     request.state.locale = negotiate(request.headers.get("accept-language"), principal.user.locale)
-    await _enter_scope(session, principal)
+    principal = await _enter_scope(session, principal)
     bind_principal(tenant_id=principal.tenant_id, user_id=principal.user.id)
-    state = await runtime.limiter.enforce(_limit_rules(runtime, principal))
-    if state:
-        response.headers.update(state.headers())
+    _publish_limits(request, response, await runtime.limiter.enforce(_limit_rules(runtime, principal)))
     return principal
 
 
@@ -201,12 +210,30 @@ async def current_principal(principal: MaybePrincipal) -> Principal:
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
+class SessionRequired(Forbidden):
+    code = "auth.session_required"
+    message = _("Sign in with your account to do this; API keys cannot.")
+
+
+async def session_principal(principal: CurrentPrincipal) -> Principal:
+    """A person signed in (cookie or bearer session), not a program holding an API key:
+    account and tenant changes are not an API key's to make, whatever its scopes."""
+    if principal.auth_session is None:
+        raise SessionRequired()
+    return principal
+
+
+SessionPrincipal = Annotated[Principal, Depends(session_principal)]
+
+
 def require(permission: Permission) -> Callable[[Principal], Awaitable[Principal]]:
-    """A dependency that lets the request through only with `permission` in a tenant."""
+    """A dependency that lets the request through only with `permission` in an active tenant."""
 
     async def check(principal: CurrentPrincipal) -> Principal:
         if principal.tenant_id is None:
             raise TenantRequired()
+        if principal.tenant_suspended:
+            raise TenantSuspended()
         if not principal.can(permission):
             raise Forbidden()
         return principal
@@ -221,8 +248,7 @@ async def anonymous_rate_limit(request: Request, response: Response, runtime: Ru
     state = await runtime.limiter.enforce(
         [LimitRule("anonymous", address, runtime.settings.rate_limit_anonymous)]
     )
-    if state:
-        response.headers.update(state.headers())
+    _publish_limits(request, response, state)
 
 
 AnonymousLimit = Depends(anonymous_rate_limit)

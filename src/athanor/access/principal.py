@@ -35,6 +35,8 @@ class Principal:
     permissions: frozenset[Permission] = frozenset()
     auth_session: AuthSession | None = None
     api_key: ApiKey | None = None
+    # The tenant is suspended: its data is closed (see `require`), the account is not.
+    tenant_suspended: bool = False
 
     @property
     def impersonator_id(self) -> uuid.UUID | None:

@@ -9,7 +9,14 @@ from fastapi import APIRouter, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from athanor.access.csrf import CSRF_COOKIE, SESSION_COOKIE, csrf_token_for
-from athanor.access.dependencies import AnonymousLimit, Client, CurrentPrincipal, DbSession, RuntimeDep
+from athanor.access.dependencies import (
+    AnonymousLimit,
+    Client,
+    CurrentPrincipal,
+    DbSession,
+    RuntimeDep,
+    SessionPrincipal,
+)
 from athanor.access.principal import ClientInfo
 from athanor.access.schemas import (
     Accepted,
@@ -41,7 +48,7 @@ from athanor.tenancy import service as tenancy_service
 from athanor.tenancy.exceptions import TenantNotFound
 
 router = APIRouter(prefix="/api/auth", tags=["auth"], responses=problem_responses(400, 401, 403, 422, 429))
-me_router = APIRouter(prefix="/api/me", tags=["auth"], responses=problem_responses(401, 403, 422, 429))
+me_router = APIRouter(prefix="/api/me", tags=["auth"], responses=problem_responses(400, 401, 403, 422, 429))
 
 
 async def _send_verification(session: AsyncSession, runtime: Runtime, user: User) -> None:
@@ -155,6 +162,13 @@ def set_session_cookies(response: Response, runtime: Runtime, auth_session: Auth
     return csrf
 
 
+def clear_session_cookies(response: Response, runtime: Runtime) -> None:
+    # The same attributes as when set, so that every browser drops them.
+    secure = runtime.settings.cookie_secure
+    response.delete_cookie(SESSION_COOKIE, httponly=True, secure=secure, samesite="lax")
+    response.delete_cookie(CSRF_COOKIE, httponly=False, secure=secure, samesite="lax")
+
+
 @router.post("/login", dependencies=[AnonymousLimit], responses=problem_responses(404, 423))
 async def login(
     body: LoginRequest, response: Response, session: DbSession, runtime: RuntimeDep, client: Client
@@ -198,15 +212,16 @@ async def issue_bearer_token(
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
-async def logout(principal: CurrentPrincipal, response: Response, session: DbSession) -> None:
+async def logout(
+    principal: CurrentPrincipal, response: Response, session: DbSession, runtime: RuntimeDep
+) -> None:
     """End the current session (cookie or bearer token)."""
     if principal.auth_session is not None:
         await auth_service.revoke_session(session, auth_session=principal.auth_session)
         await audit.record(
             session, action="auth.logout", actor=principal.actor(), tenant_id=principal.tenant_id
         )
-    response.delete_cookie(SESSION_COOKIE)
-    response.delete_cookie(CSRF_COOKIE)
+    clear_session_cookies(response, runtime)
 
 
 @router.post("/verify-email", dependencies=[AnonymousLimit])
@@ -225,7 +240,7 @@ async def verify_email(body: TokenInput, session: DbSession, runtime: RuntimeDep
 
 @router.post("/verify-email/resend", status_code=status.HTTP_202_ACCEPTED)
 async def resend_verification(
-    principal: CurrentPrincipal, session: DbSession, runtime: RuntimeDep
+    principal: SessionPrincipal, session: DbSession, runtime: RuntimeDep
 ) -> Accepted:
     if principal.user.email_verified_at is None:
         await _send_verification(session, runtime, principal.user)
@@ -282,7 +297,11 @@ async def reset_password(
 
 @router.post("/password/change", status_code=status.HTTP_204_NO_CONTENT)
 async def change_password(
-    body: ChangePasswordRequest, principal: CurrentPrincipal, session: DbSession
+    body: ChangePasswordRequest,
+    principal: SessionPrincipal,
+    session: DbSession,
+    response: Response,
+    runtime: RuntimeDep,
 ) -> None:
     """Change the password; every session of the account ends, this one included."""
     await auth_service.change_password(
@@ -296,15 +315,16 @@ async def change_password(
         target_type="user",
         target_id=principal.user.id,
     )
+    if principal.via == "cookie":
+        clear_session_cookies(response, runtime)
 
 
 @router.post("/switch-tenant", responses=problem_responses(404))
 async def switch_tenant(
-    body: SwitchTenantRequest, principal: CurrentPrincipal, session: DbSession, runtime: RuntimeDep
+    body: SwitchTenantRequest, principal: SessionPrincipal, session: DbSession, runtime: RuntimeDep
 ) -> SessionRead:
     """Make another of the user's tenants the active one for this session."""
-    if principal.auth_session is None:
-        raise TenantNotFound()
+    assert principal.auth_session is not None
     await set_scope(session, DbScope.for_tenant(body.tenant_id, principal.user.id))
     if not await tenancy_service.membership_of(session, tenant_id=body.tenant_id, user_id=principal.user.id):
         raise TenantNotFound()
@@ -345,7 +365,7 @@ async def read_me(principal: CurrentPrincipal, session: DbSession) -> MeRead:
 
 @me_router.patch("")
 async def update_me(
-    body: ProfileUpdate, principal: CurrentPrincipal, session: DbSession, request: Request
+    body: ProfileUpdate, principal: SessionPrincipal, session: DbSession, request: Request
 ) -> MeRead:
     if body.name is not None:
         principal.user.name = body.name

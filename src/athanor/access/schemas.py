@@ -4,9 +4,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import EmailStr, Field
+from pydantic import Field
 
-from athanor.core.schemas import Input, Output
+from athanor.core.schemas import Email, Input, Output
 from athanor.tenancy.models import Role
 
 Password = Annotated[str, Field(min_length=10, max_length=200)]
@@ -14,7 +14,7 @@ Locale = Literal["en", "es", "ar"]
 
 
 class RegisterRequest(Input):
-    email: EmailStr
+    email: Email
     password: Password
     name: Annotated[str, Field(max_length=200)] = ""
     locale: Locale | None = None
@@ -27,7 +27,7 @@ class LoginRequest(Input):
 
 
 class TokenRequest(Input):
-    email: EmailStr
+    email: Annotated[str, Field(min_length=3, max_length=320)]
     password: Annotated[str, Field(min_length=1, max_length=200)]
 
 
@@ -36,7 +36,7 @@ class TokenInput(Input):
 
 
 class ForgotPasswordRequest(Input):
-    email: EmailStr
+    email: Email
 
 
 class ResetPasswordRequest(Input):

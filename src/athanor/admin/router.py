@@ -8,7 +8,8 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from athanor.access.dependencies import DbSession, RuntimeDep
 from athanor.admin.dependencies import PlatformAdmin
@@ -24,7 +25,7 @@ from athanor.admin.schemas import (
 from athanor.audit import service as audit
 from athanor.auth import service as auth_service
 from athanor.auth.models import SessionKind, User
-from athanor.core.errors import problem_responses
+from athanor.core.errors import FieldProblem, problem_responses
 from athanor.core.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize, page_of, paginate_query
 from athanor.db.types import utcnow
 from athanor.tenancy import service as tenancy_service
@@ -36,6 +37,11 @@ router = APIRouter(
 )
 
 Search = Annotated[str | None, Query(max_length=200, description="Part of a name, slug or email")]
+
+
+def _contains(column: InstrumentedAttribute[str], text: str) -> ColumnElement[bool]:
+    """Case-insensitive substring match; `%` and `_` in the search are plain characters."""
+    return column.icontains(text, autoescape=True)
 
 
 def _user_read(user: User) -> AdminUserRead:
@@ -62,7 +68,7 @@ async def list_tenants(
 ) -> Page[AdminTenantRead]:
     statement = select(Tenant)
     if q:
-        statement = statement.where(Tenant.name.ilike(f"%{q}%") | Tenant.slug.ilike(f"%{q}%"))
+        statement = statement.where(_contains(Tenant.name, q) | _contains(Tenant.slug, q))
     rows = (await session.scalars(paginate_query(statement, Tenant.id, cursor, limit))).all()
     return Page[AdminTenantRead].model_validate(page_of(rows, limit, AdminTenantRead.model_validate))
 
@@ -72,7 +78,7 @@ async def create_tenant(body: AdminTenantCreate, admin: PlatformAdmin, session: 
     """Create a tenant for an existing account, which becomes its owner."""
     owner = await auth_service.find_user_by_email(session, body.owner_email)
     if owner is None:
-        raise OwnerNotFound()
+        raise OwnerNotFound(fields=[FieldProblem("body.owner_email", "not_found", OwnerNotFound.message)])
     tenant = await tenancy_service.create_tenant(session, name=body.name, owner=owner, slug=body.slug)
     await audit.record(
         session,
@@ -110,7 +116,7 @@ async def _set_status(
     return AdminTenantRead.model_validate(tenant)
 
 
-@router.post("/tenants/{tenant_id}/suspend")
+@router.post("/tenants/{tenant_id:uuid}/suspend")
 async def suspend_tenant(
     tenant_id: uuid.UUID, body: SuspendRequest, admin: PlatformAdmin, session: DbSession
 ) -> AdminTenantRead:
@@ -118,7 +124,7 @@ async def suspend_tenant(
     return await _set_status(session, admin, tenant_id, TenantStatus.SUSPENDED, body.reason)
 
 
-@router.post("/tenants/{tenant_id}/reactivate")
+@router.post("/tenants/{tenant_id:uuid}/reactivate")
 async def reactivate_tenant(
     tenant_id: uuid.UUID, admin: PlatformAdmin, session: DbSession
 ) -> AdminTenantRead:
@@ -135,7 +141,7 @@ async def list_users(
 ) -> Page[AdminUserRead]:
     statement = select(User)
     if q:
-        statement = statement.where(User.email.ilike(f"%{q}%") | User.name.ilike(f"%{q}%"))
+        statement = statement.where(_contains(User.email, q) | _contains(User.name, q))
     rows = (await session.scalars(paginate_query(statement, User.id, cursor, limit))).all()
     return Page[AdminUserRead].model_validate(page_of(rows, limit, _user_read))
 

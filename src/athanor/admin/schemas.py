@@ -4,9 +4,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import EmailStr, Field, StrictInt
+from pydantic import Field
 
-from athanor.core.schemas import Input, Output
+from athanor.core.schemas import JSON_INTEGER, Email, Input, Output
 from athanor.tenancy.models import TenantStatus
 from athanor.tenancy.schemas import Slug
 
@@ -14,11 +14,11 @@ from athanor.tenancy.schemas import Slug
 class AdminTenantCreate(Input):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     slug: Slug | None = None
-    owner_email: EmailStr
+    owner_email: Email
 
 
 class SuspendRequest(Input):
-    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    reason: Annotated[str, Field(min_length=1, max_length=500, pattern=r"\S")]
 
 
 class AdminTenantRead(Output):
@@ -45,8 +45,8 @@ class AdminUserRead(Output):
 class ImpersonationCreate(Input):
     user_id: uuid.UUID
     tenant_id: uuid.UUID | None = None
-    minutes: Annotated[StrictInt, Field(ge=1, le=60)] = 15
-    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    minutes: Annotated[int, Field(ge=1, le=60), JSON_INTEGER] = 15
+    reason: Annotated[str, Field(min_length=1, max_length=500, pattern=r"\S")]
 
 
 class ImpersonationRead(Output):

@@ -17,3 +17,9 @@ class ApiKeyInvalid(Unauthenticated):
 class ScopeNotAllowed(Forbidden):
     code = "api_key.scope_not_allowed"
     message = _("Your role cannot create a key with the scope {scope}.")
+
+
+class ImpersonationNotAllowed(Forbidden):
+    """An impersonation lasts minutes; a key minted in one would outlive it."""
+
+    code = "api_key.impersonation_not_allowed"

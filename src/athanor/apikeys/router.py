@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from athanor.access.dependencies import DbSession, RuntimeDep, require
 from athanor.access.principal import Principal
 from athanor.apikeys import service
-from athanor.apikeys.exceptions import ApiKeyNotFound
+from athanor.apikeys.exceptions import ApiKeyNotFound, ImpersonationNotAllowed
 from athanor.apikeys.models import ApiKey
 from athanor.apikeys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, ApiKeyRotate
 from athanor.audit import service as audit
@@ -26,6 +26,12 @@ router = APIRouter(
 )
 
 KeyUser = Annotated[Principal, Depends(require(Permission.API_KEYS_OWN))]
+
+
+def _refuse_impersonation(principal: Principal) -> None:
+    """A super admin acting as someone may look at and revoke keys, never take a secret."""
+    if principal.impersonator_id is not None:
+        raise ImpersonationNotAllowed()
 
 
 def _read(key: ApiKey) -> ApiKeyRead:
@@ -50,6 +56,7 @@ async def create_api_key(
 ) -> ApiKeyCreated:
     """Create a key; its secret is in this response only."""
     assert principal.role is not None
+    _refuse_impersonation(principal)
     key, secret = await service.create_key(
         session,
         user_id=principal.user.id,
@@ -82,17 +89,23 @@ async def list_api_keys(
     return Page[ApiKeyRead].model_validate(page_of(rows, limit, _read))
 
 
-@router.get("/{key_id}")
+@router.get("/{key_id:uuid}")
 async def read_api_key(key_id: uuid.UUID, principal: KeyUser, session: DbSession) -> ApiKeyRead:
     return _read(await _visible_key(session, principal, key_id))
 
 
-@router.post("/{key_id}/rotate")
+@router.post("/{key_id:uuid}/rotate")
 async def rotate_api_key(
-    key_id: uuid.UUID, body: ApiKeyRotate, principal: KeyUser, session: DbSession, runtime: RuntimeDep
+    key_id: uuid.UUID,
+    principal: KeyUser,
+    session: DbSession,
+    runtime: RuntimeDep,
+    body: ApiKeyRotate | None = None,
 ) -> ApiKeyCreated:
-    """A new secret; the old one keeps working for `grace_seconds`."""
+    """A new secret; the old one keeps working for `grace_seconds` (a day when no body is sent)."""
+    body = body or ApiKeyRotate()
     key = await _visible_key(session, principal, key_id)
+    _refuse_impersonation(principal)
     secret = await service.rotate_key(
         session, key=key, grace=timedelta(seconds=body.grace_seconds), token_key=runtime.token_key
     )
@@ -108,7 +121,7 @@ async def rotate_api_key(
     return ApiKeyCreated.model_validate({**_read(key).model_dump(), "secret": secret})
 
 
-@router.post("/{key_id}/revoke")
+@router.post("/{key_id:uuid}/revoke")
 async def revoke_api_key(key_id: uuid.UUID, principal: KeyUser, session: DbSession) -> ApiKeyRead:
     """Stop the key at once, grace periods included."""
     key = await _visible_key(session, principal, key_id)

@@ -5,9 +5,9 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from limits import parse_many
-from pydantic import AwareDatetime, Field, StrictInt, field_validator
+from pydantic import AwareDatetime, Field, field_validator
 
-from athanor.core.schemas import Input, Output
+from athanor.core.schemas import JSON_INTEGER, Input, Output
 from athanor.db.types import utcnow
 from athanor.tenancy.permissions import Scope
 
@@ -18,9 +18,12 @@ def _valid_rate(value: str | None) -> str | None:
     if value is None:
         return None
     try:
-        parse_many(value)
+        items = parse_many(value)
     except ValueError:
         raise ValueError("write a rate such as '100/minute' or '10/second;1000/hour'") from None
+    if any(item.amount < 1 for item in items):
+        # "0/minute" parses, but would make a key that refuses every request.
+        raise ValueError("a rate must allow at least one request")
     return value
 
 
@@ -46,7 +49,7 @@ class ApiKeyCreate(Input):
 
 
 class ApiKeyRotate(Input):
-    grace_seconds: Annotated[StrictInt, Field(ge=0, le=MAX_GRACE_SECONDS)] = 24 * 3600
+    grace_seconds: Annotated[int, Field(ge=0, le=MAX_GRACE_SECONDS), JSON_INTEGER] = 24 * 3600
 
 
 class ApiKeyRead(Output):

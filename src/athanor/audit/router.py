@@ -6,7 +6,6 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import AwareDatetime
 
 from athanor.access.dependencies import DbSession, require
 from athanor.access.principal import Principal
@@ -15,6 +14,7 @@ from athanor.audit.models import AuditEvent
 from athanor.audit.schemas import AuditEventRead, ChainReportRead
 from athanor.core.errors import problem_responses
 from athanor.core.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize, page_of, paginate_query
+from athanor.core.schemas import Timestamp
 from athanor.tenancy.permissions import Permission
 
 router = APIRouter(
@@ -33,8 +33,8 @@ async def list_audit_events(
     ] = None,
     actor_user_id: uuid.UUID | None = None,
     outcome: Literal["success", "failure"] | None = None,
-    since: AwareDatetime | None = None,
-    until: AwareDatetime | None = None,
+    since: Timestamp | None = None,
+    until: Timestamp | None = None,
     cursor: Cursor = None,
     limit: PageSize = DEFAULT_PAGE_SIZE,
 ) -> Page[AuditEventRead]:

@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from athanor.db.base import Base
-from athanor.db.types import JsonDocument, UtcDateTime
+from athanor.db.types import EnumText, JsonDocument, UtcDateTime
 
 
 class User(Base):
@@ -42,7 +42,7 @@ class AuthSession(Base):
         Uuid(), ForeignKey("user_account.id", ondelete="CASCADE"), index=True
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    kind: Mapped[SessionKind] = mapped_column(String(16))
+    kind: Mapped[SessionKind] = mapped_column(EnumText(SessionKind, 16))
     active_tenant_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid(), ForeignKey("tenant.id", ondelete="SET NULL")
     )
@@ -68,7 +68,7 @@ class OneTimeToken(Base):
     __tablename__ = "one_time_token"
     __table_args__ = (Index("ix_one_time_token_purpose_email", "purpose", "email"),)
 
-    purpose: Mapped[TokenPurpose] = mapped_column(String(32))
+    purpose: Mapped[TokenPurpose] = mapped_column(EnumText(TokenPurpose, 32))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     email: Mapped[str] = mapped_column(String(320))
     user_id: Mapped[uuid.UUID | None] = mapped_column(

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from athanor.auth.exceptions import (
@@ -78,15 +79,22 @@ async def create_user(
         email_verified_at=utcnow() if verified else None,
         is_superadmin=superadmin,
     )
-    session.add(user)
-    await session.flush()
+    try:
+        # A concurrent sign-up with the same address passes the check above; the unique
+        # index stops it, and the savepoint keeps the transaction usable for the 409.
+        async with session.begin_nested():
+            session.add(user)
+    except IntegrityError:
+        raise EmailTaken() from None
     return user
 
 
 async def authenticate(session: AsyncSession, *, email: str, password: str, policy: LockoutPolicy) -> User:
     """Check a password. Failures are counted on the account (the caller must commit them
     even though it then refuses the request) and lock it out after too many."""
-    user = await find_user_by_email(session, email)
+    # The row lock makes concurrent attempts on one account take turns: otherwise each
+    # would read the same failure count, and a burst of guesses would count as one.
+    user = await session.scalar(select(User).where(User.email == normalize_email(email)).with_for_update())
     now = utcnow()
     if user is not None and user.locked_until and user.locked_until > now:
         retry_after = int((user.locked_until - now).total_seconds()) + 1

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import compile_path
 
 from athanor.core.context import current_request_id, request_locale
 from athanor.core.errors import (
@@ -51,7 +54,12 @@ def problem_response(request: Request, error: AppError) -> Response:
         orjson.dumps(body),
         status_code=error.status,
         media_type=PROBLEM_MEDIA_TYPE,
-        headers={"Content-Language": locale, **error.headers},
+        # Rate-limit state counted before the failure still tells the client its budget.
+        headers={
+            "Content-Language": locale,
+            **getattr(request.state, "rate_limit_headers", {}),
+            **error.headers,
+        },
     )
 
 
@@ -65,8 +73,27 @@ async def _validation_error(request: Request, error: Exception) -> Response:
     return problem_response(request, problem_from_errors(error.errors()))
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method served at this path, from the OpenAPI document (Starlette names only
+    the methods of the first route that matched the path)."""
+    index: list[tuple[re.Pattern[str], list[str]]] | None = getattr(request.app.state, "method_index", None)
+    if index is None:
+        index = [
+            (compile_path(path)[0], [method.upper() for method in operations])
+            for path, operations in request.app.openapi()["paths"].items()
+        ]
+        request.app.state.method_index = index
+    matches = [(pattern, verbs) for pattern, verbs in index if pattern.match(request.url.path)]
+    # A literal path (/invitations/accept) wins over a template (/invitations/{id}).
+    literal = [verbs for pattern, verbs in matches if "(?P<" not in pattern.pattern]
+    chosen = literal or [verbs for _pattern, verbs in matches]
+    return ", ".join(sorted({method for verbs in chosen for method in verbs}))
+
+
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
+    if error.status_code == 405:
+        return problem_response(request, MethodNotAllowed(headers={"Allow": _allowed_methods(request)}))
     problem_class = _BY_STATUS.get(error.status_code)
     if problem_class is None:
         problem_class = type(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Generic, TypeVar
@@ -11,9 +10,6 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import Query
 from pydantic import BaseModel, Field
 from sqlalchemy import Select
-
-from athanor.core.errors import AppError
-from athanor.core.i18n import _
 
 T = TypeVar("T")
 SelectT = TypeVar("SelectT", bound=Select)  # type: ignore[type-arg]
@@ -23,13 +19,9 @@ MAX_PAGE_SIZE = 200
 
 
 PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page")]
-Cursor = Annotated[str | None, Query(max_length=64, description="`next_cursor` of the previous page")]
-
-
-class InvalidCursor(AppError):
-    status = 400
-    code = "pagination.invalid_cursor"
-    message = _("The page cursor is not valid.")
+Cursor = Annotated[
+    str | None, Query(pattern=r"^[A-Za-z0-9_-]{22}$", description="`next_cursor` of the previous page")
+]
 
 
 class Page(BaseModel, Generic[T]):
@@ -42,10 +34,8 @@ def encode_cursor(last_id: uuid.UUID) -> str:
 
 
 def decode_cursor(cursor: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(bytes=base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError):
-        raise InvalidCursor() from None
+    """The id behind a cursor; the `Cursor` query type admits only 22 base64url characters."""
+    return uuid.UUID(bytes=base64.urlsafe_b64decode(cursor + "=="))
 
 
 def paginate_query(statement: SelectT, id_column: Any, cursor: str | None, limit: int) -> SelectT:

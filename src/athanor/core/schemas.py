@@ -1,20 +1,64 @@
-"""Base classes for API shapes: closed inputs, attribute-reading outputs.
+"""Base classes and field types for API shapes: closed inputs, attribute-reading outputs.
 
 FastAPI validates bodies in Python mode, where model-wide strictness would refuse a UUID
-written as a string; numbers and booleans use pydantic's Strict* types instead, so "1"
-is not taken for 1.
+written as a string; instead numbers and e-mail addresses have types of their own below.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from datetime import datetime
+from typing import Annotated
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 
 class Input(BaseModel):
     """Request bodies: unknown fields are refused."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 class Output(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+
+def _json_integer(value: object) -> object:
+    # JSON has one number type: 6.0 is the integer 6, but "6" and true are not numbers.
+    if isinstance(value, bool | str | bytes):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+def _iso_datetime(value: object) -> object:
+    # Only ISO 8601 text: pydantic would also read "0.5" as a Unix timestamp.
+    if isinstance(value, str):
+        try:
+            datetime.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError(
+                "datetime_parsing", "Input should be an ISO 8601 date and time"
+            ) from None
+    return value
+
+
+def _email(value: object) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError("string_type", "Input should be a valid string")
+    try:
+        # Self-hosted installs use internal domains (.local, .internal): no deliverability rules.
+        checked = validate_email(
+            value.strip(), check_deliverability=False, globally_deliverable=False, test_environment=True
+        )
+    except EmailNotValidError as error:
+        raise PydanticCustomError(
+            "email", "Not a valid email address: {reason}", {"reason": str(error)}
+        ) from None
+    return checked.normalized.lower()
+
+
+# Place after any Field constraints: Annotated[int, Field(ge=0), JSON_INTEGER].
+JSON_INTEGER = BeforeValidator(_json_integer)
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_datetime)]
+Email = Annotated[str, BeforeValidator(_email), Field(max_length=320, json_schema_extra={"format": "email"})]

@@ -22,6 +22,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "less_than": ("too_large", _("Must be less than {lt}.")),
     "string_pattern_mismatch": ("invalid_format", _("The format is not valid.")),
     "value_error": ("invalid", _("This value is not valid.")),
+    "email": ("invalid_email", _("Must be a valid email address.")),
     "enum": ("invalid_choice", _("Choose one of: {expected}.")),
     "literal_error": ("invalid_choice", _("Choose one of: {expected}.")),
     "uuid_parsing": ("invalid_id", _("Must be a valid identifier.")),

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from athanor.core.errors import AppError, Conflict, Forbidden, NotFound
+from athanor.core.errors import AppError, Conflict, Forbidden, NotFound, Unauthenticated
 from athanor.core.i18n import _
 
 
@@ -47,6 +47,11 @@ class AlreadyMember(Conflict):
 class InvitationNotFound(NotFound):
     code = "invitation.not_found"
     message = _("The invitation was not found.")
+
+
+class InvitationSignInRequired(Unauthenticated):
+    code = "invitation.sign_in_required"
+    message = _("An account with this email exists. Sign in to accept the invitation.")
 
 
 class InvitationEmailMismatch(AppError):

@@ -14,6 +14,7 @@ from athanor.access.dependencies import (
     DbSession,
     MaybePrincipal,
     RuntimeDep,
+    SessionPrincipal,
     require,
 )
 from athanor.access.principal import Principal
@@ -58,14 +59,14 @@ def _tenant_id(principal: Principal) -> uuid.UUID:
 
 @router.post("/tenants", status_code=status.HTTP_201_CREATED, responses=problem_responses(409))
 async def create_tenant(
-    body: TenantCreate, principal: CurrentPrincipal, session: DbSession, runtime: RuntimeDep
+    body: TenantCreate, principal: SessionPrincipal, session: DbSession, runtime: RuntimeDep
 ) -> TenantRead:
-    """Create a tenant owned by the caller; a cookie session switches to it."""
+    """Create a tenant owned by the caller; the session switches to it."""
     if runtime.settings.require_email_verification and principal.user.email_verified_at is None:
         raise EmailNotVerified()
     tenant = await service.create_tenant(session, name=body.name, owner=principal.user, slug=body.slug)
-    if principal.auth_session is not None and principal.api_key is None:
-        principal.auth_session.active_tenant_id = tenant.id
+    assert principal.auth_session is not None
+    principal.auth_session.active_tenant_id = tenant.id
     await audit.record(
         session,
         action="tenant.created",
@@ -92,9 +93,11 @@ async def read_current_tenant(principal: Reader, session: DbSession) -> TenantRe
 
 @router.patch("/tenants/current")
 async def update_current_tenant(body: TenantUpdate, principal: Writer, session: DbSession) -> TenantRead:
-    """Rename the tenant or change its settings (theme, language, network policy)."""
+    """Rename the tenant or change some of its settings (theme, language, network policy);
+    settings left out keep their values, and `null` clears an optional one."""
     tenant = await service.get_tenant(session, _tenant_id(principal))
-    changed = await service.update_tenant(session, tenant=tenant, name=body.name, settings=body.settings)
+    patch = body.settings.model_dump(mode="json", exclude_unset=True) if body.settings else None
+    changed = await service.update_tenant(session, tenant=tenant, name=body.name, settings_patch=patch)
     if changed:
         await audit.record(
             session,
@@ -125,19 +128,19 @@ async def list_members(
     principal: MemberReader, session: DbSession, cursor: Cursor = None, limit: PageSize = DEFAULT_PAGE_SIZE
 ) -> Page[MemberRead]:
     statement = paginate_query(service.members_with_users(), Membership.id, cursor, limit)
-    rows = (await session.execute(statement)).tuples().all()
+    rows = (await session.execute(statement)).all()
     page = page_of(
         rows, limit, lambda row: _member_read(service.MemberView(*row)), id_of=lambda row: row[0].id
     )
     return Page[MemberRead].model_validate(page)
 
 
-@router.get("/members/{member_id}")
+@router.get("/members/{member_id:uuid}")
 async def read_member(member_id: uuid.UUID, principal: MemberReader, session: DbSession) -> MemberRead:
     return _member_read(await service.get_member(session, membership_id=member_id))
 
 
-@router.patch("/members/{member_id}", responses=problem_responses(409))
+@router.patch("/members/{member_id:uuid}", responses=problem_responses(409))
 async def update_member(
     member_id: uuid.UUID, body: MemberUpdate, principal: MemberWriter, session: DbSession
 ) -> MemberRead:
@@ -159,7 +162,7 @@ async def update_member(
 
 
 @router.delete(
-    "/members/{member_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(409)
+    "/members/{member_id:uuid}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(409)
 )
 async def remove_member(member_id: uuid.UUID, principal: MemberWriter, session: DbSession) -> None:
     member = await service.get_member(session, membership_id=member_id)
@@ -216,7 +219,7 @@ async def list_invitations(
     return Page[InvitationRead].model_validate(page_of(rows, limit, InvitationRead.model_validate))
 
 
-@router.delete("/invitations/{invitation_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/invitations/{invitation_id:uuid}", status_code=status.HTTP_204_NO_CONTENT)
 async def revoke_invitation(invitation_id: uuid.UUID, principal: MemberWriter, session: DbSession) -> None:
     invitation = await service.get_invitation(session, invitation_id)
     await service.revoke_invitation(session, invitation=invitation)

@@ -4,9 +4,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import EmailStr, Field, StrictBool
+from pydantic import Field, StrictBool
 
-from athanor.core.schemas import Input, Output
+from athanor.core.schemas import Email, Input, Output
 from athanor.tenancy.models import Role, TenantStatus
 
 HexColour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$", examples=["#4f46e5"])]
@@ -77,7 +77,7 @@ class MemberUpdate(Input):
 
 
 class InvitationCreate(Input):
-    email: EmailStr
+    email: Email
     role: Role = Role.MEMBER
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from athanor.auth import service as auth_service
@@ -21,6 +23,7 @@ from athanor.tenancy.exceptions import (
     AlreadyMember,
     InvitationEmailMismatch,
     InvitationNotFound,
+    InvitationSignInRequired,
     LastOwner,
     MemberNotFound,
     RoleNotGrantable,
@@ -63,8 +66,13 @@ async def create_tenant(session: AsyncSession, *, name: str, owner: User, slug: 
         slug=await _free_slug(session, slug, name),
         settings=TenantSettings().model_dump(mode="json"),
     )
-    session.add(tenant)
-    await session.flush()
+    try:
+        # A concurrent creation can take the slug after the check; the unique index
+        # refuses it and the savepoint keeps the transaction usable for the 409.
+        async with session.begin_nested():
+            session.add(tenant)
+    except IntegrityError:
+        raise SlugTaken() from None
     previous = scope_of(session)
     await set_scope(session, DbScope(tenant_id=tenant.id, user_id=owner.id, platform=previous.platform))
     session.add(Membership(tenant_id=tenant.id, user_id=owner.id, role=Role.OWNER))
@@ -83,17 +91,34 @@ def tenant_settings(tenant: Tenant) -> TenantSettings:
     return TenantSettings.model_validate(tenant.settings or {})
 
 
+def _merged(current: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(current)
+    for key, value in patch.items():
+        old = merged.get(key)
+        if isinstance(old, Mapping) and isinstance(value, Mapping):
+            merged[key] = _merged(old, value)
+        else:
+            merged[key] = value
+    return merged
+
+
 async def update_tenant(
-    session: AsyncSession, *, tenant: Tenant, name: str | None, settings: TenantSettings | None
+    session: AsyncSession,
+    *,
+    tenant: Tenant,
+    name: str | None,
+    settings_patch: Mapping[str, Any] | None,
 ) -> dict[str, object]:
-    """Apply changes; returns the names of what changed, for the audit log."""
+    """Rename and merge `settings_patch` (only the settings the caller sent, nested
+    objects merged key by key) into the settings; returns what changed, for the audit log."""
     changed: dict[str, object] = {}
     if name is not None and name != tenant.name:
         tenant.name = name
         changed["name"] = name
-    if settings is not None:
-        old_settings = tenant.settings or {}
-        new_settings = settings.model_dump(mode="json")
+    if settings_patch:
+        old_settings = tenant_settings(tenant).model_dump(mode="json")
+        merged = _merged(old_settings, settings_patch)
+        new_settings = TenantSettings.model_validate(merged).model_dump(mode="json")
         changed_keys = sorted(k for k in new_settings if new_settings[k] != old_settings.get(k))
         if changed_keys:
             tenant.settings = new_settings
@@ -259,6 +284,10 @@ async def accept_invitation(
     if invitation is None or invitation.revoked_at or invitation.accepted_at:
         raise InvitationNotFound()
     user = signed_in or await auth_service.find_user_by_email(session, record.email)
+    if user is not None and signed_in is None:
+        # The address has an account: its owner joins signed in, so a forwarded link
+        # cannot add someone to a tenant, and a password sent here is never ignored.
+        raise InvitationSignInRequired()
     if user is None:
         if not password:
             raise ValidationFailed(
@@ -273,7 +302,12 @@ async def accept_invitation(
     if await membership_of(session, tenant_id=tenant_id, user_id=user.id):
         raise AlreadyMember()
     membership = Membership(tenant_id=tenant_id, user_id=user.id, role=invitation.role)
-    session.add(membership)
+    try:
+        # Two invitations of one person accepted at once: the unique index decides.
+        async with session.begin_nested():
+            session.add(membership)
+    except IntegrityError:
+        raise AlreadyMember() from None
     invitation.accepted_at = utcnow()
     user.email_verified_at = user.email_verified_at or utcnow()
     await session.flush()

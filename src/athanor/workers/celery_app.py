@@ -11,7 +11,10 @@ QUEUES = ("interactive", "default", "batch", "export")
 
 def create_celery(settings: Settings | None = None) -> Celery:
     settings = settings or get_settings()
-    app = Celery("athanor", broker=settings.broker_url or "memory://", include=["athanor.auth.tasks"])
+    broker = settings.broker_url or "memory://"
+    # Results go to Redis when there is one; callers that need a result wait on it there.
+    backend = settings.redis_url or (broker if broker.startswith("redis") else None)
+    app = Celery("athanor", broker=broker, backend=backend, include=["athanor.auth.tasks"])
     app.conf.update(
         task_default_queue="default",
         task_acks_late=True,
@@ -20,6 +23,8 @@ def create_celery(settings: Settings | None = None) -> Celery:
         task_serializer="json",
         accept_content=["json"],
         timezone="UTC",
+        result_expires=3600,
+        broker_connection_retry_on_startup=True,
         beat_schedule={
             "purge-expired-credentials": {"task": "athanor.auth.purge_expired", "schedule": 3600.0},
         },

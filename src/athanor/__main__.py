@@ -1,0 +1,3 @@
+from athanor.cli import main
+
+main()
