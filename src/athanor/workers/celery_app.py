@@ -25,6 +25,7 @@ def create_celery(settings: Settings | None = None) -> Celery:
         timezone="UTC",
         result_expires=3600,
         broker_connection_retry_on_startup=True,
+        beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
         beat_schedule={
             "purge-expired-credentials": {"task": "athanor.auth.purge_expired", "schedule": 3600.0},
         },
