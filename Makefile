@@ -8,6 +8,8 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 RUN := $(UV) run --frozen
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails and the printed demo login point at the address being served.
+export ATHANOR_PUBLIC_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: help run test test-fast lint typecheck openapi openapi-check bench clean
 

@@ -12,6 +12,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -131,26 +132,33 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "template.db"
 
 
+async def _admin_sql(sql: str) -> None:
+    engine = create_async_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(sql))
+    finally:
+        await engine.dispose()
+
+
+@contextmanager
+def empty_postgres_database(prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database (owner URL), dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    run_coroutine(_admin_sql(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        run_coroutine(_admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 @pytest.fixture(scope="session")
 def pg_url(services: dict[str, bool], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A migrated PostgreSQL database for this test session, dropped at the end."""
+    """A migrated PostgreSQL database for this test session."""
     require_service("PostgreSQL", services["postgres"])
-    name = f"athanor_test_{uuid.uuid4().hex[:10]}"
-    admin = make_url(PG_ADMIN_URL)
-
-    async def _admin(sql: str) -> None:
-        engine = create_async_engine(admin, isolation_level="AUTOCOMMIT")
-        try:
-            async with engine.connect() as connection:
-                await connection.execute(text(sql))
-        finally:
-            await engine.dispose()
-
-    run_coroutine(_admin(f'CREATE DATABASE "{name}"'))
-    url = admin.set(database=name).render_as_string(hide_password=False)
-    upgrade(make_settings(url, tmp_path_factory.mktemp("pg")))
-    yield url
-    run_coroutine(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with empty_postgres_database("athanor_test") as url:
+        upgrade(make_settings(url, tmp_path_factory.mktemp("pg")))
+        yield url
 
 
 async def truncate_postgres(url: str) -> None:
@@ -192,11 +200,25 @@ async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
     await runtime.close()
 
 
+@asynccontextmanager
+async def app_client(
+    settings: Settings, runtime: Runtime | None = None, base_url: str = "https://testserver"
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the app in-process; a runtime made here is closed here."""
+    own_runtime = runtime is None
+    runtime = runtime or build_runtime(settings)
+    transport = httpx.ASGITransport(app=create_app(settings, runtime))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url=base_url) as http:
+            yield http
+    finally:
+        if own_runtime:
+            await runtime.close()
+
+
 @pytest.fixture
 async def client(settings: Settings, runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, runtime)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as http:
+    async with app_client(settings, runtime) as http:
         yield http
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from athanor.app import create_app
-from athanor.runtime import build_runtime
+from athanor.runtime import Runtime
+from athanor.settings import Settings
 from tests.builders import make_member
-from tests.conftest import make_settings
+from tests.conftest import app_client, make_settings
 
 
 async def test_unknown_route_is_problem_json(client: httpx.AsyncClient) -> None:
@@ -62,8 +62,8 @@ async def test_errors_speak_the_callers_language(
     assert response.headers["content-language"] == language[:2]
 
 
-async def test_saved_language_wins_over_header(client: httpx.AsyncClient, runtime: object) -> None:
-    member = await make_member(runtime, "ana@example.com", tenant_name="Acme")  # type: ignore[arg-type]
+async def test_saved_language_wins_over_header(client: httpx.AsyncClient, runtime: Runtime) -> None:
+    member = await make_member(runtime, "ana@example.com", tenant_name="Acme")
     headers = {**member.headers, "Accept-Language": "en"}
     saved = await client.patch("/api/me", json={"locale": "es"}, headers=headers)
     assert saved.status_code == 200
@@ -83,32 +83,26 @@ async def test_security_headers_on_every_response(client: httpx.AsyncClient) -> 
     assert response.headers["strict-transport-security"].startswith("max-age=")
 
 
-async def test_hsts_only_over_https(settings: object, runtime: object) -> None:
-    app = create_app(settings, runtime)  # type: ignore[arg-type]
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://plain") as http:
+async def test_hsts_only_over_https(settings: Settings, runtime: Runtime) -> None:
+    async with app_client(settings, runtime, base_url="http://plain") as http:
         response = await http.get("/healthz")
     assert "strict-transport-security" not in response.headers
 
 
 async def test_body_over_the_limit_is_refused(tmp_path: Path, database_url: str) -> None:
     settings = make_settings(database_url, tmp_path, max_body_bytes=2048)
-    runtime = build_runtime(settings)
-    app = create_app(settings, runtime)
-    try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://t") as http:
-            declared = await http.post(
-                "/api/auth/login", content=b"x" * 4096, headers={"content-type": "application/json"}
-            )
+    async with app_client(settings) as http:
+        declared = await http.post(
+            "/api/auth/login", content=b"x" * 4096, headers={"content-type": "application/json"}
+        )
 
-            async def chunks():  # type: ignore[no-untyped-def]
-                for _ in range(8):
-                    yield b"x" * 1024
+        async def chunks():  # type: ignore[no-untyped-def]
+            for _ in range(8):
+                yield b"x" * 1024
 
-            streamed = await http.post(
-                "/api/auth/login", content=chunks(), headers={"content-type": "application/json"}
-            )
-    finally:
-        await runtime.close()
+        streamed = await http.post(
+            "/api/auth/login", content=chunks(), headers={"content-type": "application/json"}
+        )
     for response in (declared, streamed):
         assert response.status_code == 413
         assert response.json()["code"] == "body.too_large"
@@ -116,21 +110,16 @@ async def test_body_over_the_limit_is_refused(tmp_path: Path, database_url: str)
 
 async def test_cors_only_for_configured_origins(tmp_path: Path, database_url: str) -> None:
     settings = make_settings(database_url, tmp_path, cors_origins=["https://app.example.com"])
-    runtime = build_runtime(settings)
-    app = create_app(settings, runtime)
-    try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://t") as http:
-            allowed = await http.get("/healthz", headers={"Origin": "https://app.example.com"})
-            other = await http.get("/healthz", headers={"Origin": "https://evil.example.com"})
-    finally:
-        await runtime.close()
+    async with app_client(settings) as http:
+        allowed = await http.get("/healthz", headers={"Origin": "https://app.example.com"})
+        other = await http.get("/healthz", headers={"Origin": "https://evil.example.com"})
     assert allowed.headers["access-control-allow-origin"] == "https://app.example.com"
     assert "access-control-allow-origin" not in other.headers
 
 
-async def test_trusted_proxy_sets_client_address(client: httpx.AsyncClient, runtime: object) -> None:
+async def test_trusted_proxy_sets_client_address(client: httpx.AsyncClient, runtime: Runtime) -> None:
     # The test transport connects from 127.0.0.1, a trusted proxy by default.
-    member = await make_member(runtime, "ana@example.com", tenant_name="Acme")  # type: ignore[arg-type]
+    member = await make_member(runtime, "ana@example.com", tenant_name="Acme")
     await client.patch(
         "/api/tenants/current",
         json={"name": "Acme 2"},
@@ -155,13 +144,8 @@ async def test_readyz_reports_each_dependency(client: httpx.AsyncClient) -> None
 
 async def test_readyz_fails_when_redis_is_unreachable(tmp_path: Path, database_url: str) -> None:
     settings = make_settings(database_url, tmp_path, redis_url="redis://127.0.0.1:1/0")
-    runtime = build_runtime(settings)
-    app = create_app(settings, runtime)
-    try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://t") as http:
-            response = await http.get("/readyz")
-    finally:
-        await runtime.close()
+    async with app_client(settings) as http:
+        response = await http.get("/readyz")
     assert response.status_code == 503
     checks = {check["name"]: check["ok"] for check in response.json()["checks"]}
     assert checks == {"database": True, "redis": False}
@@ -171,12 +155,7 @@ async def test_readyz_reaches_real_redis_and_broker(
     tmp_path: Path, database_url: str, redis_url: str
 ) -> None:
     settings = make_settings(database_url, tmp_path, redis_url=redis_url, broker_url=redis_url)
-    runtime = build_runtime(settings)
-    app = create_app(settings, runtime)
-    try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://t") as http:
-            response = await http.get("/readyz")
-    finally:
-        await runtime.close()
+    async with app_client(settings) as http:
+        response = await http.get("/readyz")
     assert response.status_code == 200, response.text
     assert {check["name"] for check in response.json()["checks"]} == {"database", "redis", "broker"}

@@ -14,15 +14,14 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
-from athanor.app import create_app
 from athanor.core.errors import RateLimited
 from athanor.core.ratelimit import LimitRule, LimitState, RateLimiter, RateLimitUnavailable
 from athanor.runtime import Runtime, build_runtime
 from athanor.tenancy.models import Role
 from tests.builders import PASSWORD, make_member
-from tests.conftest import make_settings
+from tests.conftest import app_client, make_settings
+from tests.support import PROBLEM
 
-PROBLEM = "application/problem+json"
 RATE_HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")
 
 # --- the limiter, on both storages ----------------------------------------------------------
@@ -252,13 +251,11 @@ def serve(database_url: str, tmp_path: Path) -> Serve:
         runtime = build_runtime(settings)
         if limiter is not None:
             runtime.limiter = limiter
-        transport = httpx.ASGITransport(app=create_app(settings, runtime))
         try:
-            async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:
+            async with app_client(settings, runtime) as client:
                 yield runtime, client
         finally:
             await runtime.close()
-            await runtime.limiter.close()
 
     return run
 

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, make_url, text
+from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from athanor.db.migrate import downgrade, upgrade
 from athanor.db.models import Base
-from tests.conftest import PG_ADMIN_URL, make_settings, require_service
+from tests.conftest import empty_postgres_database, make_settings, require_service
 
 
 @pytest.fixture
@@ -25,19 +24,8 @@ def fresh_url(backend: str, services: dict[str, bool], tmp_path: Path) -> Iterat
         yield f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
         return
     require_service("PostgreSQL", services["postgres"])
-    name = f"athanor_mig_{uuid.uuid4().hex[:8]}"
-    asyncio.run(_admin_sql(f'CREATE DATABASE "{name}"'))
-    yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    asyncio.run(_admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-async def _admin_sql(sql: str) -> None:
-    engine = create_async_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text(sql))
-    finally:
-        await engine.dispose()
+    with empty_postgres_database("athanor_mig") as url:
+        yield url
 
 
 async def _tables(url: str) -> set[str]:

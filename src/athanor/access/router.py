@@ -51,18 +51,19 @@ router = APIRouter(prefix="/api/auth", tags=["auth"], responses=problem_response
 me_router = APIRouter(prefix="/api/me", tags=["auth"], responses=problem_responses(400, 401, 403, 422, 429))
 
 
-async def _send_verification(session: AsyncSession, runtime: Runtime, user: User) -> None:
+# The page of the web app that each kind of link opens.
+LINK_PAGES = {TokenPurpose.VERIFY_EMAIL: "verify-email", TokenPurpose.RESET_PASSWORD: "reset-password"}
+
+
+async def _send_link(session: AsyncSession, runtime: Runtime, user: User, purpose: TokenPurpose) -> None:
+    """Issue a single-use token for `user` and send its link."""
     token = await auth_service.issue_token(
-        session,
-        purpose=TokenPurpose.VERIFY_EMAIL,
-        email=user.email,
-        user_id=user.id,
-        token_key=runtime.token_key,
+        session, purpose=purpose, email=user.email, user_id=user.id, token_key=runtime.token_key
     )
     auth_service.deliver_link(
-        kind="verify_email",
+        kind=purpose.value,
         email=user.email,
-        url=f"{runtime.settings.public_url}/verify-email?token={token}",
+        url=f"{runtime.settings.public_url}/{LINK_PAGES[purpose]}?token={token}",
         reveal=runtime.reveals_links,
     )
 
@@ -80,7 +81,7 @@ async def register(
     user = await auth_service.create_user(
         session, email=body.email, password=body.password, name=body.name, locale=body.locale
     )
-    await _send_verification(session, runtime, user)
+    await _send_link(session, runtime, user, TokenPurpose.VERIFY_EMAIL)
     await audit.record(
         session,
         action="user.registered",
@@ -243,7 +244,7 @@ async def resend_verification(
     principal: SessionPrincipal, session: DbSession, runtime: RuntimeDep
 ) -> Accepted:
     if principal.user.email_verified_at is None:
-        await _send_verification(session, runtime, principal.user)
+        await _send_link(session, runtime, principal.user, TokenPurpose.VERIFY_EMAIL)
     return Accepted()
 
 
@@ -254,19 +255,7 @@ async def forgot_password(
     """Sends a reset link if the account exists; the answer is the same either way."""
     user = await auth_service.find_user_by_email(session, body.email)
     if user is not None and user.is_active:
-        token = await auth_service.issue_token(
-            session,
-            purpose=TokenPurpose.RESET_PASSWORD,
-            email=user.email,
-            user_id=user.id,
-            token_key=runtime.token_key,
-        )
-        auth_service.deliver_link(
-            kind="reset_password",
-            email=user.email,
-            url=f"{runtime.settings.public_url}/reset-password?token={token}",
-            reveal=runtime.reveals_links,
-        )
+        await _send_link(session, runtime, user, TokenPurpose.RESET_PASSWORD)
         await audit.record(
             session,
             action="auth.password_reset_requested",

@@ -10,7 +10,7 @@ from alembic.script import ScriptDirectory
 
 from athanor.db.engine import Database
 from athanor.db.migrate import alembic_config
-from athanor.ops.checks import check_broker, check_database, check_redis
+from athanor.ops.checks import CheckResult, check_broker, check_database, check_redis
 from athanor.settings import Environment, Settings
 
 
@@ -57,6 +57,11 @@ async def _check_migrations(settings: Settings) -> Finding:
     return Finding("migrations", True, f"at {head}")
 
 
+def _explained(result: CheckResult, name: str, fix: str) -> Finding:
+    """A reachability check as a finding, with how to fix it when it failed."""
+    return Finding(name, result.ok, result.detail if result.ok else f"{result.detail} {fix}")
+
+
 async def run_doctor(settings: Settings) -> list[Finding]:
     findings = [Finding("configuration", True, f"{settings.environment.value}, {settings.database_backend}")]
     if settings.environment is Environment.PRODUCTION and settings.database_backend == "sqlite":
@@ -82,26 +87,20 @@ async def run_doctor(settings: Settings) -> list[Finding]:
         database = await check_database(app_db)
     finally:
         await app_db.dispose()
-    hint = " Check ATHANOR_DATABASE_URL and run `athanor migrate` (it creates the app role)."
     findings.append(
-        Finding("database (app role)", database.ok, database.detail + ("" if database.ok else hint))
+        _explained(
+            database,
+            "database (app role)",
+            "Check ATHANOR_DATABASE_URL and run `athanor migrate` (it creates the app role).",
+        )
     )
     if settings.redis_url:
-        redis = await check_redis(settings.redis_url)
         findings.append(
-            Finding(
-                "redis",
-                redis.ok,
-                redis.detail + ("" if redis.ok else " Is Redis running at ATHANOR_REDIS_URL?"),
+            _explained(
+                await check_redis(settings.redis_url), "redis", "Is Redis running at ATHANOR_REDIS_URL?"
             )
         )
     if settings.broker_url:
         broker = await check_broker(settings.broker_url)
-        findings.append(
-            Finding(
-                "broker",
-                broker.ok,
-                broker.detail + ("" if broker.ok else " Is the broker at ATHANOR_BROKER_URL running?"),
-            )
-        )
+        findings.append(_explained(broker, "broker", "Is the broker at ATHANOR_BROKER_URL running?"))
     return findings
