@@ -11,13 +11,16 @@ PORT ?= 8000
 # Links in e-mails and the printed demo login point at the address being served.
 export ATHANOR_PUBLIC_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: help run test test-fast lint typecheck openapi openapi-check bench clean
+NPM := $(shell command -v npm 2>/dev/null)
+WEB_SOURCES := $(shell find web/src web/public web/index.html web/vite.config.ts web/tsconfig*.json -type f 2>/dev/null)
+
+.PHONY: help install run test test-fast test-web lint typecheck openapi bench clean web browser
 
 help:
 	@echo "make run        install, migrate, seed the demo tenant and serve at http://$(HOST):$(PORT)"
 	@echo "make test       install and run every check and test suite (SQLite and PostgreSQL)"
 	@echo "make test-fast  unit and API tests on SQLite only, for a quick loop"
-	@echo "make openapi    regenerate docs/openapi.json"
+	@echo "make openapi    regenerate docs/openapi.json (and the web client)"
 	@echo "make bench      run every benchmark under bench/"
 
 .tools/bin/uv:
@@ -30,7 +33,26 @@ help:
 
 install: .venv/.installed
 
-run: .venv/.installed
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
+	cd web && npm run build
+
+# The UI is built when node/npm are present and the build is missing or stale.
+web:
+ifeq ($(NPM),)
+	@echo "npm not found: serving the API only (install Node.js 20+ and npm for the web UI)."
+else ifneq ($(wildcard web/package.json),)
+	@$(MAKE) --no-print-directory web/dist/index.html
+endif
+
+# Debian's Chromium for the browser tests; no test tool downloads a browser.
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+run: .venv/.installed web
 	$(RUN) athanor migrate
 	$(RUN) athanor seed-demo
 	@echo "Athanor is starting at http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/docs)"
@@ -46,9 +68,17 @@ typecheck: .venv/.installed
 
 openapi: .venv/.installed
 	$(RUN) athanor openapi --output docs/openapi.json
+	@if [ -f web/package.json ]; then cd web && npm run client:generate; fi
 
-test: lint typecheck
+test: lint typecheck test-web
 	$(RUN) pytest -q -p no:cacheprovider
+
+# Front-end checks: generated client up to date, unit tests, build, JavaScript budget.
+test-web: .venv/.installed
+ifneq ($(wildcard web/package.json),)
+	@$(MAKE) --no-print-directory web/node_modules/.installed
+	cd web && npm run client:check && npm test && npm run build && npm run budget
+endif
 
 test-fast: .venv/.installed
 	$(RUN) pytest -q -x --db sqlite -m "not slow"
@@ -58,4 +88,4 @@ bench: .venv/.installed
 	  [ $$found = 1 ] || echo "No benchmarks yet."
 
 clean:
-	rm -rf .venv .tools var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .venv .tools var .pytest_cache .mypy_cache .ruff_cache web/node_modules web/dist

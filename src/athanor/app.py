@@ -23,6 +23,7 @@ from athanor.ops.router import router as ops_router
 from athanor.runtime import Runtime, build_runtime
 from athanor.settings import Settings, get_settings
 from athanor.tenancy.router import router as tenancy_router
+from athanor.webui import mount_web_ui
 
 ROUTERS = (ops_router, auth_router, me_router, tenancy_router, apikeys_router, audit_router, admin_router)
 
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     install_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    mount_web_ui(app, settings.web_dist)
 
     # Added innermost first: the request passes proxy handling, then context, then limits.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     otel_exporter: str = Field(default="none", pattern="^(none|console|otlp)$")
     otel_endpoint: str | None = None
     service_name: str = "athanor"
+    # The built web app; the default is the repository's web/dist next to src/.
+    web_dist: Path = Path(__file__).resolve().parents[2] / "web" / "dist"
 
     @field_validator("encryption_keys", "cors_origins", "trusted_proxies", mode="before")
     @classmethod
