@@ -1,0 +1,62 @@
+// Dates, numbers and money formatted by Intl for the UI's language.
+import { useTranslation } from 'react-i18next';
+
+export type DateInput = string | number | Date | null | undefined;
+
+function toDate(value: DateInput): Date | null {
+  if (value === null || value === undefined || value === '') return null;
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+export function formatDate(value: DateInput, locale: string, options: Intl.DateTimeFormatOptions = { dateStyle: 'medium' }): string {
+  const date = toDate(value);
+  return date ? new Intl.DateTimeFormat(locale, options).format(date) : '';
+}
+
+export function formatDateTime(value: DateInput, locale: string): string {
+  return formatDate(value, locale, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function formatNumber(value: number, locale: string, options?: Intl.NumberFormatOptions): string {
+  return new Intl.NumberFormat(locale, options).format(value);
+}
+
+export function formatCurrency(value: number, currency: string, locale: string): string {
+  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(value);
+}
+
+const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+  ['second', 1],
+];
+
+export function formatRelative(value: DateInput, locale: string, now: Date = new Date()): string {
+  const date = toDate(value);
+  if (!date) return '';
+  const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size || unit === 'second') return rtf.format(Math.round(seconds / size), unit);
+  }
+  return '';
+}
+
+/** Formatters bound to the current language (re-render on language change). */
+export function useFormat() {
+  const { i18n } = useTranslation();
+  const locale = i18n.language;
+  return {
+    locale,
+    date: (v: DateInput) => formatDate(v, locale),
+    dateTime: (v: DateInput) => formatDateTime(v, locale),
+    number: (v: number, o?: Intl.NumberFormatOptions) => formatNumber(v, locale, o),
+    currency: (v: number, currency: string) => formatCurrency(v, currency, locale),
+    relative: (v: DateInput) => formatRelative(v, locale),
+  };
+}
