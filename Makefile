@@ -77,7 +77,7 @@ test: lint typecheck test-web
 test-web: .venv/.installed
 ifneq ($(wildcard web/package.json),)
 	@$(MAKE) --no-print-directory web/node_modules/.installed
-	cd web && npm run client:check && npm test && npm run build && npm run budget
+	cd web && npm run check
 endif
 
 test-fast: .venv/.installed
