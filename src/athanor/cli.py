@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from athanor.settings import ConfigurationError, Settings, get_settings
+from athanor.settings import ConfigurationError, Environment, Settings, get_settings
 
 app = typer.Typer(help="Athanor: run AI products for many tenants.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -134,6 +134,10 @@ def seed_demo(
     from athanor.seed import seed_demo as run_seed
 
     settings = _settings()
+    if settings.environment is Environment.PRODUCTION:
+        # The demo admin's password is published in the README.
+        console.print("[red]seed-demo refuses to run with ATHANOR_ENVIRONMENT=production.[/red]")
+        raise typer.Exit(2)
 
     async def _run() -> str:
         runtime = build_runtime(settings)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, FastAPI, Request
 from starlette.responses import FileResponse
 
 from athanor.core.errors import NotFound
+from athanor.core.handlers import unrouted
 from athanor.core.i18n import _
 
 # Paths the API owns: an unknown one is a 404 problem, never the app's index page.
@@ -35,7 +36,7 @@ def web_router(dist: Path) -> APIRouter:
     @router.get("/{path:path}")
     async def web_app(path: str, request: Request) -> FileResponse:
         if path.startswith(API_PREFIXES):
-            raise NotFound()
+            raise unrouted(request)
         index = dist / "index.html"
         if not index.is_file():
             raise WebUiNotBuilt()

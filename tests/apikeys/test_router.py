@@ -492,15 +492,41 @@ async def test_actions_through_a_key_name_the_key_in_the_audit_log(
 ) -> None:
     owner = await make_member(runtime, "ada@example.com", tenant_name="Acme")
     admin_key = await create_key(client, owner, scopes=["admin"])
-    made = await client.post(
-        "/api/api-keys", json={"name": "child", "scopes": ["files:read"]}, headers=bearer(admin_key["secret"])
-    )
-    assert made.status_code == 201, made.text
+    other = await create_key(client, owner, name="other")
+    revoked = await client.post(f"/api/api-keys/{other['id']}/revoke", headers=bearer(admin_key["secret"]))
+    assert revoked.status_code == 200, revoked.text
     events = (
-        await client.get("/api/audit-events", params={"action": "api_key.created"}, headers=owner.headers)
+        await client.get("/api/audit-events", params={"action": "api_key.revoked"}, headers=owner.headers)
     ).json()["items"]
-    assert events[0]["target_id"] == made.json()["id"]
+    assert events[0]["target_id"] == other["id"]
     assert events[0]["actor_api_key_id"] == admin_key["id"]
+
+
+async def test_a_key_cannot_mint_keys_that_would_outlive_it(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    owner = await make_member(runtime, "ada@example.com", tenant_name="Acme")
+    admin_key = await create_key(client, owner, scopes=["admin"])
+    headers = bearer(admin_key["secret"])
+    made = await client.post(
+        "/api/api-keys", json={"name": "child", "scopes": ["files:read"]}, headers=headers
+    )
+    assert_problem(made, 403, "auth.session_required")
+    rotated = await client.post(f"/api/api-keys/{admin_key['id']}/rotate", json={}, headers=headers)
+    assert_problem(rotated, 403, "auth.session_required")
+
+
+async def test_managers_revoke_but_never_receive_another_members_secret(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    owner = await make_member(runtime, "ada@example.com", tenant_name="Acme")
+    admin = await make_member(runtime, "root@example.com", tenant_id=owner.tenant_id, role=Role.ADMIN)
+    owners_key = await create_key(client, owner, scopes=["admin"])
+    taken = await client.post(f"/api/api-keys/{owners_key['id']}/rotate", json={}, headers=admin.headers)
+    assert_problem(taken, 403, "api_key.not_owner")
+    assert "secret" not in taken.text
+    revoked = await client.post(f"/api/api-keys/{owners_key['id']}/revoke", headers=admin.headers)
+    assert revoked.json()["status"] == "revoked"
 
 
 async def test_refused_creation_writes_nothing(client: httpx.AsyncClient, runtime: Runtime) -> None:

@@ -8,7 +8,7 @@ before the response is sent.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Annotated
 
@@ -20,17 +20,17 @@ from athanor.access.principal import ClientInfo, Principal, Via
 from athanor.apikeys import service as apikeys_service
 from athanor.apikeys.exceptions import ApiKeyInvalid
 from athanor.auth import service as auth_service
-from athanor.auth.exceptions import CsrfFailed, SessionExpired
+from athanor.auth.exceptions import CsrfFailed, SessionExpired, SessionRequired
 from athanor.core.context import current_request_id
 from athanor.core.errors import Forbidden, Unauthenticated
-from athanor.core.i18n import _, negotiate
+from athanor.core.i18n import negotiate
 from athanor.core.logging import bind_principal
 from athanor.core.ratelimit import LimitRule, LimitState
 from athanor.db.scope import DbScope, set_scope
 from athanor.runtime import Runtime
 from athanor.tenancy import service as tenancy_service
 from athanor.tenancy.exceptions import TenantNotFound, TenantRequired, TenantSuspended
-from athanor.tenancy.models import TenantStatus
+from athanor.tenancy.models import Role, Tenant, TenantStatus
 from athanor.tenancy.permissions import Permission, permissions_for
 
 TENANT_HEADER = "X-Athanor-Tenant"
@@ -110,10 +110,13 @@ async def _principal_from_session(
     token: str,
     via: Via,
     client: ClientInfo,
-) -> Principal:
+) -> Principal | None:
     resolved = await auth_service.resolve_session(session, token=token, token_key=runtime.token_key)
     if resolved is None:
-        raise SessionExpired()
+        # Treated as anonymous, so optional-auth endpoints (accepting an invitation,
+        # logging out) still work; endpoints that need a caller answer session_expired.
+        request.state.session_ended = True
+        return None
     auth_session, user = resolved
     csrf_needed = via == "cookie" and request.method not in SAFE_METHODS
     if csrf_needed and not csrf_ok(auth_session.id, request.headers.get(CSRF_HEADER), key=runtime.token_key):
@@ -201,18 +204,13 @@ async def optional_principal(
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
 
-async def current_principal(principal: MaybePrincipal) -> Principal:
+async def current_principal(request: Request, principal: MaybePrincipal) -> Principal:
     if principal is None:
-        raise Unauthenticated()
+        raise SessionExpired() if getattr(request.state, "session_ended", False) else Unauthenticated()
     return principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
-
-
-class SessionRequired(Forbidden):
-    code = "auth.session_required"
-    message = _("Sign in with your account to do this; API keys cannot.")
 
 
 async def session_principal(principal: CurrentPrincipal) -> Principal:
@@ -252,3 +250,12 @@ async def anonymous_rate_limit(request: Request, response: Response, runtime: Ru
 
 
 AnonymousLimit = Depends(anonymous_rate_limit)
+
+
+async def tenants_of(session: AsyncSession, principal: Principal) -> Sequence[tuple[Tenant, Role]]:
+    """The caller's tenants with its role in each: every one of a signed-in user's, but
+    only its own for an API key, which must not reveal the user's other tenants."""
+    if principal.api_key is None:
+        await set_scope(session, DbScope.for_user(principal.user.id))
+    # An API key's session stays in its tenant scope, so only that membership is visible.
+    return await tenancy_service.my_tenants(session, user_id=principal.user.id)

@@ -14,8 +14,10 @@ from athanor.access.dependencies import (
     Client,
     CurrentPrincipal,
     DbSession,
+    MaybePrincipal,
     RuntimeDep,
     SessionPrincipal,
+    tenants_of,
 )
 from athanor.access.principal import ClientInfo
 from athanor.access.schemas import (
@@ -214,10 +216,11 @@ async def issue_bearer_token(
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
 async def logout(
-    principal: CurrentPrincipal, response: Response, session: DbSession, runtime: RuntimeDep
+    principal: MaybePrincipal, response: Response, session: DbSession, runtime: RuntimeDep
 ) -> None:
-    """End the current session (cookie or bearer token)."""
-    if principal.auth_session is not None:
+    """End the current session (cookie or bearer token); the browser's cookies are cleared
+    even when the session had already ended."""
+    if principal is not None and principal.auth_session is not None:
         await auth_service.revoke_session(session, auth_session=principal.auth_session)
         await audit.record(
             session, action="auth.logout", actor=principal.actor(), tenant_id=principal.tenant_id
@@ -330,8 +333,7 @@ async def switch_tenant(
 
 
 async def _me(session: AsyncSession, principal: CurrentPrincipal) -> MeRead:
-    await set_scope(session, DbScope.for_user(principal.user.id))
-    tenants = await tenancy_service.my_tenants(session, user_id=principal.user.id)
+    tenants = await tenants_of(session, principal)
     return MeRead(
         user=user_read(principal.user),
         tenant_id=principal.tenant_id,

@@ -23,3 +23,10 @@ class ImpersonationNotAllowed(Forbidden):
     """An impersonation lasts minutes; a key minted in one would outlive it."""
 
     code = "api_key.impersonation_not_allowed"
+
+
+class NotKeyOwner(Forbidden):
+    """A manager may revoke anyone's key, but a new secret goes only to the key's owner."""
+
+    code = "api_key.not_owner"
+    message = _("Only the owner of this key can rotate it. Revoke it instead.")

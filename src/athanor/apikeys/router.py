@@ -13,10 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from athanor.access.dependencies import DbSession, RuntimeDep, require
 from athanor.access.principal import Principal
 from athanor.apikeys import service
-from athanor.apikeys.exceptions import ApiKeyNotFound, ImpersonationNotAllowed
+from athanor.apikeys.exceptions import ApiKeyNotFound, ImpersonationNotAllowed, NotKeyOwner
 from athanor.apikeys.models import ApiKey
 from athanor.apikeys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, ApiKeyRotate
 from athanor.audit import service as audit
+from athanor.auth.exceptions import SessionRequired
 from athanor.core.errors import problem_responses
 from athanor.core.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize, page_of, paginate_query
 from athanor.tenancy.permissions import Permission
@@ -28,10 +29,16 @@ router = APIRouter(
 KeyUser = Annotated[Principal, Depends(require(Permission.API_KEYS_OWN))]
 
 
-def _refuse_impersonation(principal: Principal) -> None:
-    """A super admin acting as someone may look at and revoke keys, never take a secret."""
+def _may_receive_secret(principal: Principal, key: ApiKey | None = None) -> None:
+    """Who may be handed a key's secret: its owner, signed in as themselves. An API key
+    never mints keys (they would outlive its revocation), an impersonating super admin
+    never takes one, and a manager never receives another member's (it would act as them)."""
+    if principal.api_key is not None:
+        raise SessionRequired()
     if principal.impersonator_id is not None:
         raise ImpersonationNotAllowed()
+    if key is not None and key.user_id != principal.user.id:
+        raise NotKeyOwner()
 
 
 def _read(key: ApiKey) -> ApiKeyRead:
@@ -56,7 +63,7 @@ async def create_api_key(
 ) -> ApiKeyCreated:
     """Create a key; its secret is in this response only."""
     assert principal.role is not None
-    _refuse_impersonation(principal)
+    _may_receive_secret(principal)
     key, secret = await service.create_key(
         session,
         user_id=principal.user.id,
@@ -105,7 +112,7 @@ async def rotate_api_key(
     """A new secret; the old one keeps working for `grace_seconds` (a day when no body is sent)."""
     body = body or ApiKeyRotate()
     key = await _visible_key(session, principal, key_id)
-    _refuse_impersonation(principal)
+    _may_receive_secret(principal, key)
     secret = await service.rotate_key(
         session, key=key, grace=timedelta(seconds=body.grace_seconds), token_key=runtime.token_key
     )

@@ -5,9 +5,9 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from limits import parse_many
-from pydantic import AwareDatetime, Field, field_validator
+from pydantic import Field, field_validator
 
-from athanor.core.schemas import JSON_INTEGER, Input, Output
+from athanor.core.schemas import JSON_INTEGER, Input, Output, Timestamp
 from athanor.db.types import utcnow
 from athanor.tenancy.permissions import Scope
 
@@ -30,7 +30,7 @@ def _valid_rate(value: str | None) -> str | None:
 class ApiKeyCreate(Input):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     scopes: Annotated[list[Scope], Field(min_length=1, max_length=len(Scope))]
-    expires_at: AwareDatetime | None = None
+    expires_at: Timestamp | None = None
     rate_limit: Annotated[str, Field(max_length=64, examples=["100/minute"])] | None = None
 
     @field_validator("scopes")

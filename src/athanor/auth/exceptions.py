@@ -52,3 +52,9 @@ class WrongPassword(AppError):
     status = 400
     code = "auth.wrong_password"
     message = _("The current password is not correct.")
+
+
+class SessionRequired(AppError):
+    status = 403
+    code = "auth.session_required"
+    message = _("Sign in with your account to do this; API keys cannot.")

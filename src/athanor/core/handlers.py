@@ -90,10 +90,20 @@ def _allowed_methods(request: Request) -> str:
     return ", ".join(sorted({method for verbs in chosen for method in verbs}))
 
 
+def unrouted(request: Request) -> AppError:
+    """The problem for a request no API route took: 405 (with `Allow`) when the path is an
+    API resource served with other methods, else 404. The web app's GET catch-all and id
+    converters (/api-keys/not-a-uuid) make Starlette's own 404/405 choice unreliable."""
+    allowed = _allowed_methods(request)
+    if not allowed or request.method in allowed.split(", "):
+        return NotFound()
+    return MethodNotAllowed(headers={"Allow": allowed})
+
+
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
     if error.status_code == 405:
-        return problem_response(request, MethodNotAllowed(headers={"Allow": _allowed_methods(request)}))
+        return problem_response(request, unrouted(request))
     problem_class = _BY_STATUS.get(error.status_code)
     if problem_class is None:
         problem_class = type(

@@ -6,11 +6,11 @@ written as a string; instead numbers and e-mail addresses have types of their ow
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 
@@ -60,5 +60,14 @@ def _email(value: object) -> str:
 
 # Place after any Field constraints: Annotated[int, Field(ge=0), JSON_INTEGER].
 JSON_INTEGER = BeforeValidator(_json_integer)
-Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_datetime)]
+
+
+def _in_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+05:00 has no UTC equivalent
+        raise PydanticCustomError("datetime_out_of_range", "Date and time out of range") from None
+
+
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_datetime), AfterValidator(_in_utc)]
 Email = Annotated[str, BeforeValidator(_email), Field(max_length=320, json_schema_extra={"format": "email"})]

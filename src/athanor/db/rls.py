@@ -19,22 +19,31 @@ def is_postgresql() -> bool:
     return op.get_bind().dialect.name == "postgresql"
 
 
-def ensure_app_role(role: str, password: str) -> None:
-    """Create (or re-password) the app's login role and give it the DML it needs."""
-    bind = op.get_bind()
-    quoted = bind.dialect.identifier_preparer.quote(role)
+def app_role_statement(role: str, password: str) -> str:
+    """SQL that creates the app's login role, or resets it to what the settings say.
+
+    Run by the first migration and again by every `athanor migrate`, so a changed secret
+    key (from which the password derives) never locks the app out.
+    """
+    quoted = '"' + role.replace('"', '""') + '"'
     literal = password.replace("'", "''")
-    op.execute(
-        f"""
+    name = role.replace("'", "''")
+    return f"""
         DO $$ BEGIN
-          IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN
+          IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}') THEN
             CREATE ROLE {quoted} LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD '{literal}';
           ELSE
             ALTER ROLE {quoted} LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD '{literal}';
           END IF;
         END $$;
         """
-    )
+
+
+def ensure_app_role(role: str, password: str) -> None:
+    """Create the app's login role and give it the DML it needs."""
+    bind = op.get_bind()
+    quoted = bind.dialect.identifier_preparer.quote(role)
+    op.execute(app_role_statement(role, password))
     database = bind.exec_driver_sql("SELECT current_database()").scalar()
     op.execute(f'GRANT CONNECT ON DATABASE "{database}" TO {quoted}')
     op.execute(f"GRANT USAGE ON SCHEMA public TO {quoted}")

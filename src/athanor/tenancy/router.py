@@ -16,6 +16,7 @@ from athanor.access.dependencies import (
     RuntimeDep,
     SessionPrincipal,
     require,
+    tenants_of,
 )
 from athanor.access.principal import Principal
 from athanor.audit import service as audit
@@ -23,7 +24,6 @@ from athanor.auth import service as auth_service
 from athanor.auth.exceptions import EmailNotVerified
 from athanor.core.errors import problem_responses
 from athanor.core.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize, page_of, paginate_query
-from athanor.db.scope import DbScope, set_scope
 from athanor.tenancy import service
 from athanor.tenancy.models import Invitation, Membership, Role
 from athanor.tenancy.permissions import Permission
@@ -81,8 +81,7 @@ async def create_tenant(
 @router.get("/tenants")
 async def list_my_tenants(principal: CurrentPrincipal, session: DbSession) -> list[MyTenant]:
     """The tenants the caller belongs to, for the tenant switcher."""
-    await set_scope(session, DbScope.for_user(principal.user.id))
-    rows = await service.my_tenants(session, user_id=principal.user.id)
+    rows = await tenants_of(session, principal)
     return [MyTenant(id=t.id, name=t.name, slug=t.slug, status=t.status, role=role) for t, role in rows]
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -180,12 +180,12 @@ def _check_grantable(actor_role: Role, role: Role) -> None:
 
 
 async def _count_owners(session: AsyncSession) -> int:
-    return int(
-        await session.scalar(
-            select(func.count()).select_from(Membership).where(Membership.role == Role.OWNER)
-        )
-        or 0
+    """The tenant's owners, locked until commit: two owners demoting each other at once
+    must not both see the other still there (PostgreSQL re-reads locked rows)."""
+    owners = await session.scalars(
+        select(Membership.id).where(Membership.role == Role.OWNER).with_for_update()
     )
+    return len(owners.all())
 
 
 async def change_role(session: AsyncSession, *, member: MemberView, role: Role, actor_role: Role) -> None:
@@ -204,13 +204,6 @@ async def remove_member(session: AsyncSession, *, member: MemberView, actor_role
     if member.membership.role is Role.OWNER and await _count_owners(session) <= 1:
         raise LastOwner()
     await session.delete(member.membership)
-    await session.flush()
-
-
-async def leave_tenant(session: AsyncSession, *, membership: Membership) -> None:
-    if membership.role is Role.OWNER and await _count_owners(session) <= 1:
-        raise LastOwner()
-    await session.delete(membership)
     await session.flush()
 
 

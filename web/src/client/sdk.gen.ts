@@ -151,7 +151,8 @@ export const loginApiAuthLoginPost = <ThrowOnError extends boolean = false>(opti
 /**
  * Logout
  *
- * End the current session (cookie or bearer token).
+ * End the current session (cookie or bearer token); the browser's cookies are cleared
+ * even when the session had already ended.
  */
 export const logoutApiAuthLogoutPost = <ThrowOnError extends boolean = false>(options?: Options<LogoutApiAuthLogoutPostData, ThrowOnError>) => (options?.client ?? client).post<LogoutApiAuthLogoutPostResponses, LogoutApiAuthLogoutPostErrors, ThrowOnError>({ url: '/api/auth/logout', ...options });
 

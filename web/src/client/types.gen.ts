@@ -352,10 +352,6 @@ export type ChangePasswordRequest = {
  */
 export type Check = {
     /**
-     * Detail
-     */
-    detail: string;
-    /**
      * Name
      */
     name: string;
