@@ -14,7 +14,7 @@ export ATHANOR_PUBLIC_URL ?= http://$(HOST):$(PORT)
 NPM := $(shell command -v npm 2>/dev/null)
 WEB_SOURCES := $(shell find web/src web/public web/index.html web/vite.config.ts web/tsconfig*.json -type f 2>/dev/null)
 
-.PHONY: help install run test test-fast test-web lint typecheck openapi bench clean web browser
+.PHONY: help install run test test-fast test-web lint typecheck openapi bench clean distclean web browser
 
 help:
 	@echo "make run        install, migrate, seed the demo tenant and serve at http://$(HOST):$(PORT)"
@@ -50,7 +50,7 @@ endif
 
 # Debian's Chromium for the browser tests; no test tool downloads a browser.
 browser:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 run: .venv/.installed web
 	$(RUN) athanor migrate
@@ -73,11 +73,13 @@ openapi: .venv/.installed
 test: lint typecheck test-web
 	$(RUN) pytest -q -p no:cacheprovider
 
-# Front-end checks: generated client up to date, unit tests, build, JavaScript budget.
-test-web: .venv/.installed
+# Front-end checks: generated client up to date, unit tests, build, JavaScript budget; then the
+# browser tests (Playwright on Debian's Chromium) against a server they start on the build.
+test-web: .venv/.installed browser
 ifneq ($(wildcard web/package.json),)
 	@$(MAKE) --no-print-directory web/node_modules/.installed
 	cd web && npm run check
+	cd web && npm run e2e
 endif
 
 test-fast: .venv/.installed
@@ -88,4 +90,8 @@ bench: .venv/.installed
 	  [ $$found = 1 ] || echo "No benchmarks yet."
 
 clean:
-	rm -rf .venv .tools var .pytest_cache .mypy_cache .ruff_cache web/node_modules web/dist
+	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache web/node_modules web/dist web/test-results
+
+# Also the embedded database, local files and development secrets in ./var.
+distclean: clean
+	rm -rf var

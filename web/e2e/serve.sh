@@ -10,7 +10,8 @@ export ATHANOR_ENVIRONMENT=test
 export ATHANOR_PUBLIC_URL="http://127.0.0.1:${E2E_PORT}"
 export ATHANOR_LOG_LEVEL=INFO
 for name in USER TENANT API_KEY ANONYMOUS; do export "ATHANOR_RATE_LIMIT_${name}=100000/minute"; done
-.venv/bin/athanor migrate
+# Quiet unless it fails (its progress spinner would fill the test output).
+.venv/bin/athanor migrate > "$data_dir/migrate.log" 2>&1 || { cat "$data_dir/migrate.log" >&2; exit 1; }
 .venv/bin/athanor seed-demo --json > "$data_dir/demo.json"
 # The JSON log lines (mail links included) are what the tests read links from.
 exec .venv/bin/athanor serve --port "${E2E_PORT}" 2> "$data_dir/server.log"

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCurrency, formatDate, formatNumber, formatRelative } from './format';
+import { formatCurrency, formatDate, formatNumber, formatRelative, isolate } from './format';
 
 describe('locale formatting', () => {
   it('formats numbers and currencies per locale', () => {
@@ -22,5 +22,12 @@ describe('locale formatting', () => {
     const now = new Date('2026-01-10T12:00:00Z');
     expect(formatRelative(new Date('2026-01-10T09:00:00Z'), 'en', now)).toBe('3 hours ago');
     expect(formatRelative(new Date('2026-01-09T12:00:00Z'), 'es', now)).toBe('ayer');
+  });
+});
+
+describe('isolate', () => {
+  it('wraps a value in first-strong isolates so bidi reordering leaves it whole', () => {
+    expect(isolate('25/11/2026')).toBe('\u206825/11/2026\u2069');
+    expect(isolate('')).toBe('');
   });
 });

@@ -47,14 +47,20 @@ export function formatRelative(value: DateInput, locale: string, now: Date = new
   return '';
 }
 
+/** Keeps a formatted value in one piece inside text of the other direction: in Arabic,
+ * "25/11/2026" would otherwise be reordered around its slashes. */
+export function isolate(text: string): string {
+  return text ? `\u2068${text}\u2069` : '';
+}
+
 /** Formatters bound to the current language (re-render on language change). */
 export function useFormat() {
   const { i18n } = useTranslation();
   const locale = i18n.language;
   return {
     locale,
-    date: (v: DateInput) => formatDate(v, locale),
-    dateTime: (v: DateInput) => formatDateTime(v, locale),
+    date: (v: DateInput) => isolate(formatDate(v, locale)),
+    dateTime: (v: DateInput) => isolate(formatDateTime(v, locale)),
     number: (v: number, o?: Intl.NumberFormatOptions) => formatNumber(v, locale, o),
     currency: (v: number, currency: string) => formatCurrency(v, currency, locale),
     relative: (v: DateInput) => formatRelative(v, locale),
