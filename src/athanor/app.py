@@ -13,6 +13,7 @@ from athanor import __version__
 from athanor.access.router import me_router
 from athanor.access.router import router as auth_router
 from athanor.admin.router import router as admin_router
+from athanor.apidocs import mount_api_docs
 from athanor.apikeys.router import router as apikeys_router
 from athanor.audit.router import router as audit_router
 from athanor.core.handlers import install_handlers
@@ -43,13 +44,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         version=__version__,
         description="Multi-tenant platform for running AI products.",
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
     )
     app.state.runtime = runtime
     install_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    mount_api_docs(app)
     mount_web_ui(app, settings.web_dist)
 
     # Added innermost first: the request passes proxy handling, then context, then limits.

@@ -159,3 +159,13 @@ async def test_readyz_reaches_real_redis_and_broker(
         response = await http.get("/readyz")
     assert response.status_code == 200, response.text
     assert {check["name"] for check in response.json()["checks"]} == {"database", "redis", "broker"}
+
+
+async def test_api_docs_work_offline(client: httpx.AsyncClient) -> None:
+    page = await client.get("/docs")
+    assert page.status_code == 200
+    assert "/docs/assets/swagger-ui-bundle.js" in page.text
+    assert "cdn." not in page.text
+    bundle = await client.get("/docs/assets/swagger-ui-bundle.js")
+    assert bundle.status_code == 200
+    assert len(bundle.content) > 100_000
