@@ -41,6 +41,15 @@ class TenantOwned:
         return mapped_column(Uuid(), ForeignKey("tenant.id", ondelete="CASCADE"), index=True, nullable=False)
 
 
+class SharedOrTenant:
+    """Rows a tenant owns, or (tenant_id null) the platform shares with every tenant:
+    provider connections and deployments. Tenants read both and write only their own."""
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[uuid.UUID | None]:
+        return mapped_column(Uuid(), ForeignKey("tenant.id", ondelete="CASCADE"), index=True, nullable=True)
+
+
 class UserVisible:
     """Tenant rows that their own user may also see from outside the tenant (memberships)."""
 

@@ -3,19 +3,48 @@
 from athanor.apikeys.models import ApiKey, ApiKeySecret
 from athanor.audit.models import AuditChainHead, AuditEvent
 from athanor.auth.models import AuthSession, OneTimeToken, User
+from athanor.catalog.models import (
+    AiModel,
+    Deployment,
+    DeploymentMetric,
+    ModelPriceOverride,
+    ProviderConnection,
+)
 from athanor.db.base import Base
+from athanor.engines.models import Engine, EngineAssignment, EngineVersion, Execution
+from athanor.levels.models import FeatureUsage, Level, LevelSubscription
+from athanor.outbox.models import OutboxEvent
 from athanor.tenancy.models import Invitation, Membership, Tenant
+from athanor.wallet.models import LedgerEntry, LedgerTransaction, TokenLot, WalletAccount, WalletHold
 
 __all__ = [
+    "AiModel",
     "ApiKey",
     "ApiKeySecret",
     "AuditChainHead",
     "AuditEvent",
     "AuthSession",
     "Base",
+    "Deployment",
+    "DeploymentMetric",
+    "Engine",
+    "EngineAssignment",
+    "EngineVersion",
+    "Execution",
+    "FeatureUsage",
     "Invitation",
+    "LedgerEntry",
+    "LedgerTransaction",
+    "Level",
+    "LevelSubscription",
     "Membership",
+    "ModelPriceOverride",
     "OneTimeToken",
+    "OutboxEvent",
+    "ProviderConnection",
     "Tenant",
+    "TokenLot",
     "User",
+    "WalletAccount",
+    "WalletHold",
 ]

@@ -81,3 +81,7 @@ def app_role() -> tuple[str, str]:
     if not isinstance(settings, Settings):
         settings = get_settings()
     return settings.database_app_role, settings.app_role_password
+
+
+# Shared rows (tenant_id null) are readable by every tenant; writing them takes the platform scope.
+SHARED_READ = f"(tenant_id IS NULL OR {TENANT_MATCH})"

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, with_loader_criteria
 
-from athanor.db.base import TenantOwned, UserVisible
+from athanor.db.base import SharedOrTenant, TenantOwned, UserVisible
 
 SCOPE_KEY = "db_scope"
 
@@ -94,9 +94,18 @@ def _scope_orm_statement(state: ORMExecuteState) -> None:
     if scope.tenant_id is not None:
         tenant_id = scope.tenant_id
         state.statement = state.statement.options(
-            with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
+            with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True),
+            with_loader_criteria(
+                SharedOrTenant,
+                lambda cls: (cls.tenant_id == tenant_id) | cls.tenant_id.is_(None),
+                include_aliases=True,
+            ),
         )
         return
+    # Outside a tenant only the platform's shared rows are visible.
+    state.statement = state.statement.options(
+        with_loader_criteria(SharedOrTenant, lambda cls: cls.tenant_id.is_(None), include_aliases=True)
+    )
     for mapper in state.all_mappers:
         owned = issubclass(mapper.class_, TenantOwned)
         if owned and not (issubclass(mapper.class_, UserVisible) and scope.user_id):
@@ -112,6 +121,9 @@ def _scope_orm_statement(state: ORMExecuteState) -> None:
 def _stamp_tenant(session: Session, _ctx: Any, _instances: Any) -> None:
     scope = scope_of(session)
     for obj in session.new:
+        if isinstance(obj, SharedOrTenant):
+            _stamp_shared(obj, scope)
+            continue
         if not isinstance(obj, TenantOwned):
             continue
         if obj.tenant_id is None:
@@ -120,3 +132,15 @@ def _stamp_tenant(session: Session, _ctx: Any, _instances: Any) -> None:
             obj.tenant_id = scope.tenant_id
         elif not scope.platform and obj.tenant_id != scope.tenant_id:
             raise TenantScopeError(f"{type(obj).__name__} written into another tenant")
+
+
+def _stamp_shared(obj: SharedOrTenant, scope: DbScope) -> None:
+    """A shared row is the platform's only when written from the platform scope."""
+    if scope.platform:
+        return
+    if scope.tenant_id is None:
+        raise TenantScopeError(f"{type(obj).__name__} created without a tenant scope")
+    if obj.tenant_id is None:
+        obj.tenant_id = scope.tenant_id
+    elif obj.tenant_id != scope.tenant_id:
+        raise TenantScopeError(f"{type(obj).__name__} written into another tenant")
