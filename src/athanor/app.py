@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -20,13 +21,23 @@ from athanor.core.handlers import install_handlers
 from athanor.core.logging import configure_logging
 from athanor.core.middleware import BodyLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
 from athanor.core.tracing import configure_tracing
+from athanor.gateway.router import router as gateway_router
 from athanor.ops.router import router as ops_router
 from athanor.runtime import Runtime, build_runtime
 from athanor.settings import Settings, get_settings
 from athanor.tenancy.router import router as tenancy_router
 from athanor.webui import mount_web_ui
 
-ROUTERS = (ops_router, auth_router, me_router, tenancy_router, apikeys_router, audit_router, admin_router)
+ROUTERS = (
+    ops_router,
+    auth_router,
+    me_router,
+    tenancy_router,
+    apikeys_router,
+    audit_router,
+    admin_router,
+    gateway_router,
+)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -36,7 +47,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        flusher = asyncio.create_task(_flush_metrics_every_minute(runtime))
         yield
+        flusher.cancel()
         await runtime.close()
 
     app = FastAPI(
@@ -72,3 +85,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         app.add_middleware(OpenTelemetryMiddleware)
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     return app
+
+
+async def _flush_metrics_every_minute(runtime: Runtime) -> None:
+    """Routing metrics leave process memory for the database once their minute is over."""
+    while True:
+        await asyncio.sleep(60)
+        with suppress(Exception):
+            await runtime.ai.flush_metrics(runtime.db)

@@ -14,6 +14,7 @@ from athanor.apikeys.exceptions import ApiKeyInvalid
 from athanor.apikeys.models import ApiKey
 from athanor.auth import service as auth_service
 from athanor.db.scope import DbScope, set_scope
+from athanor.demo_ai import seed_ai_demo
 from athanor.runtime import Runtime
 from athanor.tenancy import service as tenancy_service
 from athanor.tenancy.models import Role, Tenant
@@ -54,6 +55,8 @@ async def seed_demo(runtime: Runtime) -> DemoCredentials:
             )
         await set_scope(session, DbScope.for_tenant(tenant.id, user.id))
         secret = await _demo_key(session, runtime, tenant.id, user.id)
+        await set_scope(session, DbScope.for_tenant(tenant.id, user.id))
+        await seed_ai_demo(session, user.id)
     return DemoCredentials(
         url=runtime.settings.public_url,
         email=DEMO_EMAIL,

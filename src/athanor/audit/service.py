@@ -10,14 +10,13 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Select, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from athanor.audit.models import AuditChainHead, AuditEvent
 from athanor.db.base import new_id
 from athanor.db.scope import scope_of
 from athanor.db.types import utcnow
+from athanor.db.upsert import insert_for
 
 GENESIS_HASH = "0" * 64
 PLATFORM_CHAIN = "platform"
@@ -81,10 +80,8 @@ def _link_hash(prev_hash: str, event: AuditEvent) -> str:
 
 
 async def _lock_chain_head(session: AsyncSession, chain_key: str) -> AuditChainHead:
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     await session.execute(
-        insert(AuditChainHead)
+        insert_for(session, AuditChainHead)
         .values(
             id=new_id(),
             chain_key=chain_key,

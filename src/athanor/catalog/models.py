@@ -87,6 +87,10 @@ class Deployment(SharedOrTenant, Base):
     # Order in a fallback chain: lower first.
     priority: Mapped[int] = mapped_column(default=0)
     enabled: Mapped[bool] = mapped_column(default=True)
+    # What a million tokens cost through this deployment (micro-dollars, input and output
+    # blended) when it differs from the catalog price, e.g. a self-hosted box: least-cost
+    # routing compares these.
+    cost_per_mtok: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class DeploymentMetric(SharedOrTenant, Base):

@@ -112,7 +112,7 @@ class Execution(TenantOwned, Base):
     status: Mapped[ExecutionStatus] = mapped_column(EnumText(ExecutionStatus, 16))
     stream: Mapped[bool] = mapped_column(default=False)
     inputs: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
-    output: Mapped[Any] = mapped_column(JsonDocument)
+    output: Mapped[Any] = mapped_column(JsonDocument, nullable=True)
     prompt_tokens: Mapped[int] = mapped_column(default=0)
     completion_tokens: Mapped[int] = mapped_column(default=0)
     cached_tokens: Mapped[int] = mapped_column(default=0)

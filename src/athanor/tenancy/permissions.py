@@ -16,6 +16,14 @@ class Permission(StrEnum):
     API_KEYS_MANAGE = "api_keys:manage"
     AUDIT_READ = "audit:read"
     ENGINES_EXECUTE = "engines:execute"
+    ENGINES_READ = "engines:read"
+    ENGINES_WRITE = "engines:write"
+    EXECUTIONS_READ_ALL = "executions:read_all"
+    PROVIDERS_READ = "providers:read"
+    PROVIDERS_MANAGE = "providers:manage"
+    LEVELS_MANAGE = "levels:manage"
+    WALLET_READ = "wallet:read"
+    WALLET_MANAGE = "wallet:manage"
     WORKFLOWS_RUN = "workflows:run"
     FILES_READ = "files:read"
     FILES_WRITE = "files:write"
@@ -25,13 +33,30 @@ class Scope(StrEnum):
     """Scopes an API key can carry."""
 
     ENGINES_EXECUTE = "engines:execute"
+    ENGINES_READ = "engines:read"
+    ENGINES_WRITE = "engines:write"
+    EXECUTIONS_READ_ALL = "executions:read_all"
+    PROVIDERS_READ = "providers:read"
+    PROVIDERS_MANAGE = "providers:manage"
+    LEVELS_MANAGE = "levels:manage"
+    WALLET_READ = "wallet:read"
+    WALLET_MANAGE = "wallet:manage"
     WORKFLOWS_RUN = "workflows:run"
     FILES_READ = "files:read"
     FILES_WRITE = "files:write"
     ADMIN = "admin"
 
 
-_VIEWER = frozenset({Permission.TENANT_READ, Permission.MEMBERS_READ, Permission.FILES_READ})
+_VIEWER = frozenset(
+    {
+        Permission.TENANT_READ,
+        Permission.MEMBERS_READ,
+        Permission.FILES_READ,
+        Permission.ENGINES_READ,
+        Permission.PROVIDERS_READ,
+        Permission.WALLET_READ,
+    }
+)
 _MEMBER = _VIEWER | {
     Permission.ENGINES_EXECUTE,
     Permission.WORKFLOWS_RUN,
@@ -43,6 +68,11 @@ _ADMIN = _MEMBER | {
     Permission.MEMBERS_WRITE,
     Permission.API_KEYS_MANAGE,
     Permission.AUDIT_READ,
+    Permission.ENGINES_WRITE,
+    Permission.EXECUTIONS_READ_ALL,
+    Permission.PROVIDERS_MANAGE,
+    Permission.LEVELS_MANAGE,
+    Permission.WALLET_MANAGE,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -53,7 +83,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 SCOPE_PERMISSIONS: dict[Scope, frozenset[Permission]] = {
-    Scope.ENGINES_EXECUTE: frozenset({Permission.ENGINES_EXECUTE, Permission.TENANT_READ}),
+    Scope.ENGINES_EXECUTE: frozenset(
+        {Permission.ENGINES_EXECUTE, Permission.ENGINES_READ, Permission.WALLET_READ, Permission.TENANT_READ}
+    ),
     Scope.WORKFLOWS_RUN: frozenset({Permission.WORKFLOWS_RUN, Permission.TENANT_READ}),
     Scope.FILES_READ: frozenset({Permission.FILES_READ, Permission.TENANT_READ}),
     Scope.FILES_WRITE: frozenset({Permission.FILES_READ, Permission.FILES_WRITE, Permission.TENANT_READ}),

@@ -130,6 +130,8 @@ async def _post(
         details=details or {},
     )
     session.add(transaction)
+    # Entries and lots reference it; without ORM relationships the flush order is not implied.
+    await session.flush()
     spent: list[tuple[int, datetime | None]] = []
     for movement in sorted(movements, key=lambda item: item.amount >= 0):
         holder = movement.account.kind in HOLDER_KINDS

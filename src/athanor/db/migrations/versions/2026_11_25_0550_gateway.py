@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-25 05:41:46.726575
+Create Date: 2026-11-25 05:50:44.467673
 """
 
 from collections.abc import Sequence
@@ -275,7 +275,11 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_wallet_account")),
         sa.UniqueConstraint(
-            "tenant_id", "kind", "user_id", name=op.f("uq_wallet_account_tenant_id_kind_user_id")
+            "tenant_id",
+            "kind",
+            "user_id",
+            name=op.f("uq_wallet_account_tenant_id_kind_user_id"),
+            postgresql_nulls_not_distinct=True,
         ),
     )
     with op.batch_alter_table("wallet_account", schema=None) as batch_op:
@@ -290,6 +294,7 @@ def upgrade() -> None:
         sa.Column("weight", sa.Integer(), nullable=False),
         sa.Column("priority", sa.Integer(), nullable=False),
         sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("cost_per_mtok", sa.BigInteger(), nullable=True),
         sa.Column("tenant_id", sa.Uuid(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", athanor.db.types.UtcDateTime(timezone=True), nullable=False),
@@ -607,7 +612,7 @@ def upgrade() -> None:
         sa.Column(
             "output",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
+            nullable=True,
         ),
         sa.Column("prompt_tokens", sa.Integer(), nullable=False),
         sa.Column("completion_tokens", sa.Integer(), nullable=False),

@@ -1,0 +1,18 @@
+"""What routing raises when no deployment could answer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from athanor.providers.types import ProviderError
+from athanor.routing.types import Attempt
+
+
+class AllDeploymentsFailed(Exception):
+    """Every deployment tried failed (or none could be called). `last_error` is the last
+    provider error seen, None when no call was made."""
+
+    def __init__(self, attempts: Sequence[Attempt], last_error: ProviderError | None) -> None:
+        super().__init__(f"all deployments failed after {len(attempts)} attempt(s)")
+        self.attempts = tuple(attempts)
+        self.last_error = last_error
