@@ -21,6 +21,8 @@ from athanor.core.handlers import install_handlers
 from athanor.core.logging import configure_logging
 from athanor.core.middleware import BodyLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
 from athanor.core.tracing import configure_tracing
+from athanor.engines.executions_router import router as executions_router
+from athanor.engines.router import router as engines_router
 from athanor.gateway.router import router as gateway_router
 from athanor.ops.router import router as ops_router
 from athanor.runtime import Runtime, build_runtime
@@ -37,6 +39,8 @@ ROUTERS = (
     audit_router,
     admin_router,
     gateway_router,
+    engines_router,
+    executions_router,
 )
 
 

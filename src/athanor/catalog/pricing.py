@@ -21,7 +21,9 @@ class Prices:
 
     def cost_nanos(self, usage: Usage) -> int:
         fresh = max(usage.prompt_tokens - usage.cached_tokens, 0)
-        micro_units = fresh * self.input + usage.cached_tokens * self.cached + usage.completion_tokens * self.output
+        micro_units = (
+            fresh * self.input + usage.cached_tokens * self.cached + usage.completion_tokens * self.output
+        )
         # Round up: a call is never priced below what it cost.
         return -(-micro_units // 1000)
 

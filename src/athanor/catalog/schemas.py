@@ -48,7 +48,9 @@ def _http_url(value: str) -> str:
     return value.rstrip("/")
 
 
-BaseUrl = Annotated[str, Field(max_length=2000, examples=["https://api.openai.com/v1"]), AfterValidator(_http_url)]
+BaseUrl = Annotated[
+    str, Field(max_length=2000, examples=["https://api.openai.com/v1"]), AfterValidator(_http_url)
+]
 ApiKey = Annotated[SecretStr, Field(min_length=1, max_length=1000, description="Write-only; never returned")]
 
 
@@ -152,12 +154,16 @@ class PriceSet(Output):
     cached: int
 
 
+def _chat_only() -> list[Capability]:
+    return ["chat"]
+
+
 class _ModelFields(Input):
     name: Name
     vendor: Annotated[str, Field(min_length=1, max_length=64)]
     context_window: Annotated[int, Field(ge=1, le=10**9), JSON_INTEGER] = 8192
     max_output_tokens: Tokens = 4096
-    capabilities: Annotated[list[Capability], Field(max_length=6)] = Field(default_factory=lambda: ["chat"])
+    capabilities: Annotated[list[Capability], Field(max_length=6)] = Field(default_factory=_chat_only)
     input_price: Price = 0
     output_price: Price = 0
     cached_price: Price = 0

@@ -64,15 +64,13 @@ SEED_MODELS: tuple[SeedModel, ...] = (
     _model("gpt-4o-mini", "GPT-4o mini", "openai", 128_000, 16_384, VISION, (0.15, 0.60, 0.075)),
     _model("o3", "o3", "openai", 200_000, 100_000, VISION, (2.00, 8.00, 0.50)),
     _model("o4-mini", "o4-mini", "openai", 200_000, 100_000, VISION, (1.10, 4.40, 0.275)),
-    _model(
-        "text-embedding-3-small", "text-embedding-3-small", "openai", 8_191, 0, EMBEDDINGS, (0.02, 0, 0)
-    ),
-    _model(
-        "text-embedding-3-large", "text-embedding-3-large", "openai", 8_191, 0, EMBEDDINGS, (0.13, 0, 0)
-    ),
+    _model("text-embedding-3-small", "text-embedding-3-small", "openai", 8_191, 0, EMBEDDINGS, (0.02, 0, 0)),
+    _model("text-embedding-3-large", "text-embedding-3-large", "openai", 8_191, 0, EMBEDDINGS, (0.13, 0, 0)),
     # Anthropic: cached is the cache-read price (writes cost more; not modelled).
     _model("claude-opus-4-1", "Claude Opus 4.1", "anthropic", 200_000, 32_000, VISION, (15.00, 75.00, 1.50)),
-    _model("claude-sonnet-4-5", "Claude Sonnet 4.5", "anthropic", 200_000, 64_000, VISION, (3.00, 15.00, 0.30)),
+    _model(
+        "claude-sonnet-4-5", "Claude Sonnet 4.5", "anthropic", 200_000, 64_000, VISION, (3.00, 15.00, 0.30)
+    ),
     _model("claude-sonnet-4", "Claude Sonnet 4", "anthropic", 200_000, 64_000, VISION, (3.00, 15.00, 0.30)),
     _model("claude-haiku-4-5", "Claude Haiku 4.5", "anthropic", 200_000, 64_000, VISION, (1.00, 5.00, 0.10)),
     _model("claude-3-5-haiku", "Claude Haiku 3.5", "anthropic", 200_000, 8_192, VISION, (0.80, 4.00, 0.08)),
@@ -80,7 +78,13 @@ SEED_MODELS: tuple[SeedModel, ...] = (
     _model("gemini-2.5-pro", "Gemini 2.5 Pro", "google", 1_048_576, 65_536, VISION, (1.25, 10.00, 0.125)),
     _model("gemini-2.5-flash", "Gemini 2.5 Flash", "google", 1_048_576, 65_536, VISION, (0.30, 2.50, 0.03)),
     _model(
-        "gemini-2.5-flash-lite", "Gemini 2.5 Flash-Lite", "google", 1_048_576, 65_536, VISION, (0.10, 0.40, 0.01)
+        "gemini-2.5-flash-lite",
+        "Gemini 2.5 Flash-Lite",
+        "google",
+        1_048_576,
+        65_536,
+        VISION,
+        (0.10, 0.40, 0.01),
     ),
     _model("gemini-2.0-flash", "Gemini 2.0 Flash", "google", 1_048_576, 8_192, VISION, (0.10, 0.40, 0.025)),
     # The built-in offline provider, priced so that costs show up in tests and demos.
@@ -107,4 +111,4 @@ async def seed_models(session: AsyncSession, *, overwrite: bool = False) -> int:
     else:
         statement = statement.on_conflict_do_nothing(index_elements=["slug"])
     result = await session.execute(statement)
-    return int(result.rowcount)
+    return int(getattr(result, "rowcount", 0) or 0)

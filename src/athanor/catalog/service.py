@@ -34,7 +34,13 @@ from athanor.catalog.exceptions import (
     ProviderUnresolved,
     SharedReadOnly,
 )
-from athanor.catalog.models import AiModel, Deployment, DeploymentMetric, ModelPriceOverride, ProviderConnection
+from athanor.catalog.models import (
+    AiModel,
+    Deployment,
+    DeploymentMetric,
+    ModelPriceOverride,
+    ProviderConnection,
+)
 from athanor.catalog.schemas import (
     OPTIONS_BY_KIND,
     DeploymentCreate,
@@ -105,7 +111,7 @@ def _base_url_for(kind: ProviderKind, base_url: str | None) -> str:
     return default or ""
 
 
-def providers_query(owner: uuid.UUID | None) -> Select[tuple[ProviderConnection]]:
+def providers_query(owner: uuid.UUID | None) -> Select[ProviderConnection]:
     return select(ProviderConnection).where(_owned_by(ProviderConnection.tenant_id, owner))
 
 
@@ -215,7 +221,9 @@ async def probe_provider(
     upstream, embeddings = await _probe_target(session, connection, model)
     started = time.perf_counter()
     try:
-        endpoint = await credentials.endpoint(session, connection, ring, actor=actor, purpose="connection_test")
+        endpoint = await credentials.endpoint(
+            session, connection, ring, actor=actor, purpose="connection_test"
+        )
         endpoint = replace(endpoint, timeout_seconds=min(endpoint.timeout_seconds, PROBE_TIMEOUT_SECONDS))
         adapter = create_adapter(connection.kind, endpoint)
         try:
@@ -230,7 +238,9 @@ async def probe_provider(
     except ProviderError as error:
         result = ProbeResult(False, _elapsed_ms(started), error.kind.value, str(error)[:400])
     except DecryptionFailed:
-        result = ProbeResult(False, _elapsed_ms(started), "decryption_failed", "the key ring cannot open this key")
+        result = ProbeResult(
+            False, _elapsed_ms(started), "decryption_failed", "the key ring cannot open this key"
+        )
     connection.last_tested_at = utcnow()
     connection.last_test_ok = result.ok
     connection.last_test_error = None if result.ok else f"{result.error}: {result.message}"[:500]
@@ -283,7 +293,9 @@ async def update_model(session: AsyncSession, model: AiModel, *, data: ModelUpda
     return changes
 
 
-async def overrides_for(session: AsyncSession, model_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ModelPriceOverride]:
+async def overrides_for(
+    session: AsyncSession, model_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, ModelPriceOverride]:
     """The tenant's own prices for these models (the session scope picks the tenant)."""
     if not model_ids:
         return {}
@@ -335,7 +347,7 @@ class DeploymentView:
     model_slug: str
 
 
-def deployments_query(owner: uuid.UUID | None) -> Select[tuple[Deployment, str]]:
+def deployments_query(owner: uuid.UUID | None) -> Select[Deployment, str]:
     return (
         select(Deployment, AiModel.slug)
         .join(AiModel, AiModel.id == Deployment.model_id)

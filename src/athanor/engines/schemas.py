@@ -21,7 +21,9 @@ class Parameters(Input):
     temperature: Temperature | None = None
     top_p: Annotated[float, Field(gt=0, le=1)] | None = None
     max_tokens: MaxTokens | None = None
-    stop: Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=4)] = Field(default_factory=list)
+    stop: Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=4)] = Field(
+        default_factory=list
+    )
 
 
 class VersionSpec(Input):
@@ -152,4 +154,5 @@ class ExecutionResult(Output):
     text: str | None
     usage: dict[str, int]
     charged_tokens: int
-    balance: int
+    # Tokens left in the caller's wallet; absent on an idempotent replay.
+    balance: int | None = None

@@ -10,6 +10,7 @@ settlement and the final record commit together.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -390,3 +391,17 @@ def _attempt_record(attempt: Attempt) -> dict[str, Any]:
         "duration_ms": round(attempt.duration_ms, 1),
         "error": attempt.error,
     }
+
+
+def hash_body(*parts: Any) -> str:
+    """Fingerprint of a request, to tell a retried idempotency key from a reused one."""
+    return hashlib.sha256(orjson.dumps(parts, default=str, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+async def finished(runtime: Runtime, prepared: Prepared) -> Finished:
+    """The recorded outcome of a call whose stream has ended."""
+    async with runtime.db.session(prepared.caller.scope) as session:
+        execution = await session.get_one(Execution, prepared.execution_id)
+        holder = await wallet.account(session, AccountKind.USER, prepared.caller.user_id)
+        await session.commit()
+    return Finished(execution=execution, response=None, balance=wallet.available(holder, prepared.overdraft))

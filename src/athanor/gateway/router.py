@@ -6,7 +6,6 @@ every engine call. `model` names a catalog model, or an engine as `engine/<slug>
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -53,14 +52,14 @@ def caller_of(principal: Principal) -> flow.Caller:
     )
 
 
-async def _spec(session: AsyncSession, body: ChatCompletionIn, key: str | None, raw: bytes) -> flow.CallSpec:
+async def _spec(session: AsyncSession, body: ChatCompletionIn, key: str | None) -> flow.CallSpec:
     spec = flow.CallSpec(
         request=body.internal(),
         model_slug=body.model,
         source=ExecutionSource.GATEWAY,
         stream=body.stream,
         idempotency_key=key,
-        request_hash=hashlib.sha256(raw).hexdigest() if key else None,
+        request_hash=flow.hash_body(body.model_dump(mode="json")) if key else None,
     )
     if not body.model.startswith(ENGINE_PREFIX):
         return spec
@@ -112,8 +111,7 @@ async def chat_completions(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """OpenAI chat completions, streamed (SSE) or not."""
-    raw = body.model_dump_json().encode()
-    spec = await _spec(session, body, idempotency_key, raw)
+    spec = await _spec(session, body, idempotency_key)
     if (done := await flow.replay(session, spec)) is not None:
         return Response(
             wire.replayed(done, body.model),

@@ -9,11 +9,10 @@ from typing import Annotated, Literal
 from limits import parse_many
 from pydantic import Field, StrictBool, field_validator
 
+from athanor.catalog.schemas import ModelSlug
 from athanor.core.schemas import JSON_INTEGER, Input, Output
 
 Slug = Annotated[str, Field(min_length=2, max_length=64, pattern=r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")]
-# Model slugs carry dots and colons ("gpt-4.1-mini", "llama3:8b").
-ModelSlug = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")]
 Count = Annotated[int, Field(ge=0, le=10**15), JSON_INTEGER]
 Positive = Annotated[int, Field(ge=1, le=10**15), JSON_INTEGER]
 Period = Literal["month", "year", "none"]

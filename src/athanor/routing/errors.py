@@ -9,10 +9,10 @@ from athanor.routing.types import Attempt
 
 
 class AllDeploymentsFailed(Exception):
-    """Every deployment tried failed (or none could be called). `last_error` is the last
-    provider error seen, None when no call was made."""
+    """Every deployment tried failed; `attempts` lists the calls made (at least one) and
+    `last_error` is the provider error of the last one, e.g. to answer 429 or 503."""
 
-    def __init__(self, attempts: Sequence[Attempt], last_error: ProviderError | None) -> None:
+    def __init__(self, attempts: Sequence[Attempt], last_error: ProviderError) -> None:
         super().__init__(f"all deployments failed after {len(attempts)} attempt(s)")
         self.attempts = tuple(attempts)
         self.last_error = last_error

@@ -105,13 +105,16 @@ class Router:
         # A last-resort call goes to a deployment known to be failing: once is enough.
         tries = 1 if chosen.last_resort else self._retry.max_attempts_per_deployment
         last_error: ProviderError | None = None
-        for candidate in chosen.candidates:
+        admitted_any = False
+        for index, candidate in enumerate(chosen.candidates):
             for attempt in range(1, tries + 1):
-                ticket = await self._state.admit(
-                    candidate.deployment_id, self._breaker, force=chosen.last_resort
-                )
+                # Never fail without a call (see `plan`): the last candidate is called even
+                # if its circuit opened since the snapshot, when no other one was.
+                force = not admitted_any and index == len(chosen.candidates) - 1
+                ticket = await self._state.admit(candidate.deployment_id, self._breaker, force=force)
                 if ticket is None:  # its circuit opened since the snapshot
                     break
+                admitted_any = True
                 started = self._clock()
                 try:
                     value = await begin(candidate)
@@ -129,7 +132,9 @@ class Router:
                     raise
                 else:
                     return _Call(candidate, ticket, started, value)
-        raise AllDeploymentsFailed(attempts, last_error)
+        # At least one call was made, and each one that did not answer raised an error.
+        assert last_error is not None
+        raise AllDeploymentsFailed(attempts, last_error) from last_error
 
     def _elapsed_ms(self, call: _Call[Any]) -> float:
         return (self._clock() - call.started) * 1000
