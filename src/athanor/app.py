@@ -17,6 +17,7 @@ from athanor.admin.router import router as admin_router
 from athanor.apidocs import mount_api_docs
 from athanor.apikeys.router import router as apikeys_router
 from athanor.audit.router import router as audit_router
+from athanor.catalog.router import router as catalog_router
 from athanor.core.handlers import install_handlers
 from athanor.core.logging import configure_logging
 from athanor.core.middleware import BodyLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
@@ -24,10 +25,12 @@ from athanor.core.tracing import configure_tracing
 from athanor.engines.executions_router import router as executions_router
 from athanor.engines.router import router as engines_router
 from athanor.gateway.router import router as gateway_router
+from athanor.levels.router import router as levels_router
 from athanor.ops.router import router as ops_router
 from athanor.runtime import Runtime, build_runtime
 from athanor.settings import Settings, get_settings
 from athanor.tenancy.router import router as tenancy_router
+from athanor.wallet.router import router as wallet_router
 from athanor.webui import mount_web_ui
 
 ROUTERS = (
@@ -41,6 +44,9 @@ ROUTERS = (
     gateway_router,
     engines_router,
     executions_router,
+    catalog_router,
+    levels_router,
+    wallet_router,
 )
 
 

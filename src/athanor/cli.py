@@ -193,6 +193,43 @@ def openapi(
     console.print(f"[green]Wrote {output}[/green]")
 
 
+keys_app = typer.Typer(help="Encryption keys that seal provider credentials.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("rotate")
+def rotate_keys() -> None:
+    """Re-encrypt every provider API key under the newest key of ATHANOR_ENCRYPTION_KEYS.
+
+    To rotate: put the new key FIRST in ATHANOR_ENCRYPTION_KEYS ("k2:<new>,k1:<old>") and restart every server and worker; then run this command. Keep the old keys in the list until it has finished: until then some credentials are still sealed with them.
+
+    Safe to run again: keys already under the newest key are left alone.
+    """
+    settings = _settings()
+    moved, key_id = asyncio.run(_rotate_keys(settings))
+    console.print(f"[green]Re-encrypted {moved} provider key(s)[/green] under key [bold]{key_id}[/bold].")
+
+
+async def _rotate_keys(settings: Settings) -> tuple[int, str]:
+    from athanor.audit import service as audit
+    from athanor.catalog.credentials import reseal_all
+    from athanor.db.scope import DbScope
+    from athanor.runtime import build_runtime
+
+    runtime = build_runtime(settings)
+    ring = runtime.key_ring
+    try:
+        async with runtime.db.session(DbScope.for_platform(None)) as session, session.begin():
+            moved = await reseal_all(session, ring)
+            details = {"moved": moved, "key_id": ring.current_id}
+            await audit.record(
+                session, action="provider.keys_resealed", actor=audit.SYSTEM, tenant_id=None, details=details
+            )
+        return moved, ring.current_id
+    finally:
+        await runtime.close()
+
+
 def main() -> None:
     try:
         app()

@@ -34,7 +34,17 @@ router = APIRouter(prefix="/api", tags=["levels"], responses=problem_responses(4
 
 Member = Annotated[Principal, Depends(require(Permission.TENANT_READ))]
 Manager = Annotated[Principal, Depends(require(Permission.LEVELS_MANAGE))]
-_COPIED = ("id", "slug", "name", "description", "position", "is_default", "features", "benefits", "upgrades_to")
+_COPIED = (
+    "id",
+    "slug",
+    "name",
+    "description",
+    "position",
+    "is_default",
+    "features",
+    "benefits",
+    "upgrades_to",
+)
 
 
 def _tenant(principal: Principal) -> uuid.UUID:
@@ -64,7 +74,11 @@ def _subscription_read(subscription: LevelSubscription, level: Level) -> Subscri
 
 
 async def _record(
-    session: AsyncSession, principal: Principal, action: str, target: tuple[str, uuid.UUID], details: dict[str, object]
+    session: AsyncSession,
+    principal: Principal,
+    action: str,
+    target: tuple[str, uuid.UUID],
+    details: dict[str, object],
 ) -> None:
     await audit.record(
         session,
@@ -128,7 +142,9 @@ async def read_level(level_id: uuid.UUID, principal: Member, session: DbSession)
 
 
 @router.patch("/levels/{level_id:uuid}", responses=problem_responses(409))
-async def update_level(level_id: uuid.UUID, body: LevelUpdate, principal: Manager, session: DbSession) -> LevelRead:
+async def update_level(
+    level_id: uuid.UUID, body: LevelUpdate, principal: Manager, session: DbSession
+) -> LevelRead:
     """Change the fields sent. Members keep their level; new restrictions apply at once."""
     level = await service.get_level(session, level_id)
     changed = await service.update_level(session, level, data=body)
@@ -136,7 +152,9 @@ async def update_level(level_id: uuid.UUID, body: LevelUpdate, principal: Manage
     return _read(level)
 
 
-@router.delete("/levels/{level_id:uuid}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(409))
+@router.delete(
+    "/levels/{level_id:uuid}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(409)
+)
 async def delete_level(level_id: uuid.UUID, principal: Manager, session: DbSession) -> Response:
     """Remove a level nobody is on."""
     level = await service.get_level(session, level_id)

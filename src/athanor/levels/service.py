@@ -10,6 +10,7 @@ time left. Moving down takes nothing back. Payment is not handled here.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -168,7 +169,9 @@ async def update_level(session: AsyncSession, level: Level, *, data: LevelUpdate
 
 async def delete_level(session: AsyncSession, level: Level) -> None:
     """Only a level nobody is on; other levels stop offering it as an upgrade."""
-    if await session.scalar(select(LevelSubscription.id).where(LevelSubscription.level_id == level.id).limit(1)):
+    if await session.scalar(
+        select(LevelSubscription.id).where(LevelSubscription.level_id == level.id).limit(1)
+    ):
         raise LevelInUse()
     for other in await session.scalars(select(Level).where(Level.id != level.id)):
         if level.slug in other.upgrades_to:
@@ -223,7 +226,9 @@ async def subscribe(
     return subscription
 
 
-async def current_level(session: AsyncSession, user_id: uuid.UUID) -> tuple[LevelSubscription | None, Level | None]:
+async def current_level(
+    session: AsyncSession, user_id: uuid.UUID
+) -> tuple[LevelSubscription | None, Level | None]:
     """The member's subscription and level, or no subscription and the tenant's default."""
     subscription = await subscription_of(session, user_id)
     if subscription is None:
@@ -248,22 +253,24 @@ async def change_level(
     subscription.level_id = level.id
     await session.flush()
     extra = prorated(
-        level.tokens_per_period - old.tokens_per_period, subscription.period_start, subscription.period_end, utcnow()
+        level.tokens_per_period - old.tokens_per_period,
+        subscription.period_start,
+        subscription.period_end,
+        utcnow(),
     )
     if extra > 0:
-        try:
+        # Once per level and period: moving down and up again grants nothing more (the
+        # key then comes back with another amount, which the ledger refuses; that is fine).
+        with contextlib.suppress(IdempotencyKeyReused):
             await wallet_service.grant(
                 session,
                 user_id=user_id,
                 amount=extra,
-                # Once per level and period: moving down and up again grants nothing more.
                 idempotency_key=f"level-change:{subscription.id}:{level.id}:{subscription.period_start.isoformat()}",
                 expires_at=subscription.period_end,
                 memo=f"level {level.slug}: prorated tokens for the rest of the period",
                 actor_id=actor_id,
             )
-        except IdempotencyKeyReused:
-            pass  # granted on an earlier move to this level in this period (another amount)
     return subscription
 
 
@@ -307,7 +314,9 @@ class Standing:
 async def executions_today(session: AsyncSession, user_id: uuid.UUID) -> int:
     used = await session.scalar(
         select(FeatureUsage.count).where(
-            FeatureUsage.user_id == user_id, FeatureUsage.feature == EXECUTIONS, FeatureUsage.day == utcnow().date()
+            FeatureUsage.user_id == user_id,
+            FeatureUsage.feature == EXECUTIONS,
+            FeatureUsage.day == utcnow().date(),
         )
     )
     return int(used or 0)

@@ -223,7 +223,7 @@ class _StreamReader(StreamTally):
             self.finish_reason = FinishReason.CONTENT_FILTER
             return []
         deltas: list[ChatDelta] = []
-        for candidate in chunk.get("candidates", [])[:1]:
+        for candidate in (chunk.get("candidates") or [])[:1]:
             text, calls = _candidate_parts(candidate)
             if text:
                 deltas.append(ChatDelta(content=text))

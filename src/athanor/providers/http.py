@@ -64,8 +64,12 @@ def create_client(endpoint: Endpoint, headers: Mapping[str, str]) -> httpx.Async
     timeout = httpx.Timeout(
         seconds, connect=min(seconds, CONNECT_TIMEOUT), read=seconds, write=seconds, pool=seconds
     )
-    extra = {str(name): str(value) for name, value in endpoint.options.get("headers", {}).items()}
-    return httpx.AsyncClient(timeout=timeout, limits=LIMITS, headers={**extra, **headers}, verify=_tls_context())
+    # Lower-cased so that "Authorization" in the options cannot ride along next to ours.
+    merged = {
+        str(name).lower(): str(value)
+        for name, value in [*endpoint.options.get("headers", {}).items(), *headers.items()]
+    }
+    return httpx.AsyncClient(timeout=timeout, limits=LIMITS, headers=merged, verify=_tls_context())
 
 
 @cache

@@ -90,8 +90,8 @@ class MockAdapter:
     def __init__(self, endpoint: Endpoint) -> None:
         options = endpoint.options
         self._timeout = endpoint.timeout_seconds
-        self._latency = float(options.get("latency_ms", 0)) / 1000
-        self._chunk_delay = float(options.get("chunk_delay_ms", 0)) / 1000
+        self._latency_ms = float(options.get("latency_ms", 0))
+        self._chunk_delay_ms = float(options.get("chunk_delay_ms", 0))
         self._fail_with = FailureKind(options.get("fail_with", FailureKind.UNAVAILABLE))
         self._fail_rate = float(options.get("fail_rate", 1.0 if "fail_with" in options else 0.0))
         self._dimensions = int(options.get("dimensions", DEFAULT_DIMENSIONS))
@@ -124,15 +124,15 @@ class MockAdapter:
         )
 
     async def close(self) -> None:
-        return None
+        """Nothing to release: the mock holds no connections."""
 
     def _behaviour(self, text: str) -> _Behaviour:
         """Options overridden by the directives in `text`; every call counts for fail_rate."""
         self._calls += 1
         directives = dict(DIRECTIVE.findall(text))
         try:
-            latency = float(directives.get("slow", self._latency * 1000)) / 1000
-            chunk_delay = float(directives.get("chunk_delay", self._chunk_delay * 1000)) / 1000
+            latency = float(directives.get("slow", self._latency_ms)) / 1000
+            chunk_delay = float(directives.get("chunk_delay", self._chunk_delay_ms)) / 1000
             failure = FailureKind(directives["fail"]) if "fail" in directives else None
         except ValueError as error:
             raise ProviderError(FailureKind.BAD_REQUEST, f"invalid mock directive: {error}") from error

@@ -107,10 +107,12 @@ class AdapterPool:
         current = self._entries.get(key)
         replaced = None
         if current is None or current.fingerprint != fingerprint:
-            replaced = current
+            # Built before anything changes: a factory that raises leaves the pool as it was.
+            fresh = _Entry(fingerprint, self._factory(kind, endpoint))
+            replaced, current = current, fresh
+            self._entries[key] = fresh
             if replaced is not None:
                 replaced.retired = True
-            current = self._entries[key] = _Entry(fingerprint, self._factory(kind, endpoint))
         current.leases += 1
         return current, replaced
 

@@ -327,6 +327,7 @@ async def hold(
         raise InsufficientTokens(params={"needed": amount, "available": max(room, 0)})
     holder.held += amount
     placed = WalletHold(
+        id=new_id(),
         account_id=holder.id,
         amount=amount,
         idempotency_key=idempotency_key,
@@ -334,6 +335,7 @@ async def hold(
         reference_id=reference_id,
     )
     session.add(placed)
+    await session.flush()
     return placed
 
 

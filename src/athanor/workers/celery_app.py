@@ -14,7 +14,8 @@ def create_celery(settings: Settings | None = None) -> Celery:
     broker = settings.broker_url or "memory://"
     # Results go to Redis when there is one; callers that need a result wait on it there.
     backend = settings.redis_url or (broker if broker.startswith("redis") else None)
-    app = Celery("athanor", broker=broker, backend=backend, include=["athanor.auth.tasks"])
+    tasks = ["athanor.auth.tasks", "athanor.wallet.tasks", "athanor.levels.tasks"]
+    app = Celery("athanor", broker=broker, backend=backend, include=tasks)
     app.conf.update(
         task_default_queue="default",
         task_acks_late=True,
@@ -28,6 +29,9 @@ def create_celery(settings: Settings | None = None) -> Celery:
         beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
         beat_schedule={
             "purge-expired-credentials": {"task": "athanor.auth.purge_expired", "schedule": 3600.0},
+            # Stale holds go back to their wallets within a minute of expiring.
+            "sweep-wallets": {"task": "athanor.wallet.sweep", "schedule": 60.0},
+            "renew-level-periods": {"task": "athanor.levels.renew_periods", "schedule": 300.0},
         },
     )
     return app
