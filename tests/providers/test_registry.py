@@ -145,13 +145,18 @@ async def test_aclose_closes_leased_adapters_once() -> None:
 
 
 async def test_a_failing_factory_leaves_the_pool_as_it_was() -> None:
-    pool = AdapterPool(Recorder)
+    def factory(kind: ProviderKind, endpoint: Endpoint) -> Adapter:
+        if endpoint.options.get("broken"):
+            raise ValueError("broken options")
+        return Recorder(kind, endpoint)
+
+    pool = AdapterPool(factory)
     async with pool.lease("dep-1", "openai", ENDPOINT) as kept:
         pass
-    with pytest.raises(ValueError, match="bedrock"):
-        async with pool.lease("dep-1", "bedrock", ENDPOINT):
+    with pytest.raises(ValueError, match="broken"):
+        async with pool.lease("dep-1", "openai", replace(ENDPOINT, options={"broken": True})):
             pass
     async with pool.lease("dep-1", "openai", ENDPOINT) as again:
         assert again is kept
-        assert not recorded(kept).closed
+    assert not recorded(kept).closed
     await pool.aclose()

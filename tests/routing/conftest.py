@@ -14,7 +14,7 @@ from redis.asyncio import Redis
 
 from athanor.providers.types import FailureKind, ProviderError
 from athanor.routing.policy import BreakerPolicy, RetryPolicy
-from athanor.routing.router import Router
+from athanor.routing.service import Router
 from athanor.routing.state import HealthState, MemoryHealthState, RedisHealthState
 from athanor.routing.types import Candidate
 

@@ -23,7 +23,7 @@ from athanor.db.upsert import insert_for
 from athanor.providers.registry import AdapterPool
 from athanor.providers.types import Endpoint
 from athanor.routing.metrics import MetricBucket, MetricsRecorder
-from athanor.routing.router import Router
+from athanor.routing.service import Router
 from athanor.routing.state import HealthState, MemoryHealthState, RedisHealthState
 from athanor.settings import Settings
 

@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AcceptInvitationApiInvitationsAcceptPostData, AcceptInvitationApiInvitationsAcceptPostErrors, AcceptInvitationApiInvitationsAcceptPostResponses, ChangePasswordApiAuthPasswordChangePostData, ChangePasswordApiAuthPasswordChangePostErrors, ChangePasswordApiAuthPasswordChangePostResponses, CreateApiKeyApiApiKeysPostData, CreateApiKeyApiApiKeysPostErrors, CreateApiKeyApiApiKeysPostResponses, CreateInvitationApiInvitationsPostData, CreateInvitationApiInvitationsPostErrors, CreateInvitationApiInvitationsPostResponses, CreateTenantApiAdminTenantsPostData, CreateTenantApiAdminTenantsPostErrors, CreateTenantApiAdminTenantsPostResponses, CreateTenantApiTenantsPostData, CreateTenantApiTenantsPostErrors, CreateTenantApiTenantsPostResponses, ForgotPasswordApiAuthPasswordForgotPostData, ForgotPasswordApiAuthPasswordForgotPostErrors, ForgotPasswordApiAuthPasswordForgotPostResponses, HealthzHealthzGetData, HealthzHealthzGetResponses, ImpersonateApiAdminImpersonationsPostData, ImpersonateApiAdminImpersonationsPostErrors, ImpersonateApiAdminImpersonationsPostResponses, IssueBearerTokenApiAuthTokenPostData, IssueBearerTokenApiAuthTokenPostErrors, IssueBearerTokenApiAuthTokenPostResponses, ListApiKeysApiApiKeysGetData, ListApiKeysApiApiKeysGetErrors, ListApiKeysApiApiKeysGetResponses, ListAuditEventsApiAuditEventsGetData, ListAuditEventsApiAuditEventsGetErrors, ListAuditEventsApiAuditEventsGetResponses, ListInvitationsApiInvitationsGetData, ListInvitationsApiInvitationsGetErrors, ListInvitationsApiInvitationsGetResponses, ListMembersApiMembersGetData, ListMembersApiMembersGetErrors, ListMembersApiMembersGetResponses, ListMyTenantsApiTenantsGetData, ListMyTenantsApiTenantsGetErrors, ListMyTenantsApiTenantsGetResponses, ListTenantsApiAdminTenantsGetData, ListTenantsApiAdminTenantsGetErrors, ListTenantsApiAdminTenantsGetResponses, ListUsersApiAdminUsersGetData, ListUsersApiAdminUsersGetErrors, ListUsersApiAdminUsersGetResponses, LoginApiAuthLoginPostData, LoginApiAuthLoginPostErrors, LoginApiAuthLoginPostResponses, LogoutApiAuthLogoutPostData, LogoutApiAuthLogoutPostErrors, LogoutApiAuthLogoutPostResponses, MetricsMetricsGetData, MetricsMetricsGetResponses, ReactivateTenantApiAdminTenantsTenantIdReactivatePostData, ReactivateTenantApiAdminTenantsTenantIdReactivatePostErrors, ReactivateTenantApiAdminTenantsTenantIdReactivatePostResponses, ReadApiKeyApiApiKeysKeyIdGetData, ReadApiKeyApiApiKeysKeyIdGetErrors, ReadApiKeyApiApiKeysKeyIdGetResponses, ReadCurrentTenantApiTenantsCurrentGetData, ReadCurrentTenantApiTenantsCurrentGetErrors, ReadCurrentTenantApiTenantsCurrentGetResponses, ReadMeApiMeGetData, ReadMeApiMeGetErrors, ReadMeApiMeGetResponses, ReadMemberApiMembersMemberIdGetData, ReadMemberApiMembersMemberIdGetErrors, ReadMemberApiMembersMemberIdGetResponses, ReadyzReadyzGetData, ReadyzReadyzGetErrors, ReadyzReadyzGetResponses, RegisterApiAuthRegisterPostData, RegisterApiAuthRegisterPostErrors, RegisterApiAuthRegisterPostResponses, RemoveMemberApiMembersMemberIdDeleteData, RemoveMemberApiMembersMemberIdDeleteErrors, RemoveMemberApiMembersMemberIdDeleteResponses, ResendVerificationApiAuthVerifyEmailResendPostData, ResendVerificationApiAuthVerifyEmailResendPostErrors, ResendVerificationApiAuthVerifyEmailResendPostResponses, ResetPasswordApiAuthPasswordResetPostData, ResetPasswordApiAuthPasswordResetPostErrors, ResetPasswordApiAuthPasswordResetPostResponses, RevokeApiKeyApiApiKeysKeyIdRevokePostData, RevokeApiKeyApiApiKeysKeyIdRevokePostErrors, RevokeApiKeyApiApiKeysKeyIdRevokePostResponses, RevokeInvitationApiInvitationsInvitationIdDeleteData, RevokeInvitationApiInvitationsInvitationIdDeleteErrors, RevokeInvitationApiInvitationsInvitationIdDeleteResponses, RotateApiKeyApiApiKeysKeyIdRotatePostData, RotateApiKeyApiApiKeysKeyIdRotatePostErrors, RotateApiKeyApiApiKeysKeyIdRotatePostResponses, SuspendTenantApiAdminTenantsTenantIdSuspendPostData, SuspendTenantApiAdminTenantsTenantIdSuspendPostErrors, SuspendTenantApiAdminTenantsTenantIdSuspendPostResponses, SwitchTenantApiAuthSwitchTenantPostData, SwitchTenantApiAuthSwitchTenantPostErrors, SwitchTenantApiAuthSwitchTenantPostResponses, UpdateCurrentTenantApiTenantsCurrentPatchData, UpdateCurrentTenantApiTenantsCurrentPatchErrors, UpdateCurrentTenantApiTenantsCurrentPatchResponses, UpdateMeApiMePatchData, UpdateMeApiMePatchErrors, UpdateMeApiMePatchResponses, UpdateMemberApiMembersMemberIdPatchData, UpdateMemberApiMembersMemberIdPatchErrors, UpdateMemberApiMembersMemberIdPatchResponses, VerifyAuditChainApiAuditEventsVerifyGetData, VerifyAuditChainApiAuditEventsVerifyGetErrors, VerifyAuditChainApiAuditEventsVerifyGetResponses, VerifyEmailApiAuthVerifyEmailPostData, VerifyEmailApiAuthVerifyEmailPostErrors, VerifyEmailApiAuthVerifyEmailPostResponses } from './types.gen';
+import type { AcceptInvitationApiInvitationsAcceptPostData, AcceptInvitationApiInvitationsAcceptPostErrors, AcceptInvitationApiInvitationsAcceptPostResponses, ArchiveEngineApiEnginesEngineIdDeleteData, ArchiveEngineApiEnginesEngineIdDeleteErrors, ArchiveEngineApiEnginesEngineIdDeleteResponses, ChangePasswordApiAuthPasswordChangePostData, ChangePasswordApiAuthPasswordChangePostErrors, ChangePasswordApiAuthPasswordChangePostResponses, ChatCompletionsV1ChatCompletionsPostData, ChatCompletionsV1ChatCompletionsPostErrors, ChatCompletionsV1ChatCompletionsPostResponses, CheckProviderApiProvidersProviderIdTestPostData, CheckProviderApiProvidersProviderIdTestPostErrors, CheckProviderApiProvidersProviderIdTestPostResponses, CheckSharedProviderApiAdminProvidersProviderIdTestPostData, CheckSharedProviderApiAdminProvidersProviderIdTestPostErrors, CheckSharedProviderApiAdminProvidersProviderIdTestPostResponses, ClearModelPriceApiModelsModelIdPriceDeleteData, ClearModelPriceApiModelsModelIdPriceDeleteErrors, ClearModelPriceApiModelsModelIdPriceDeleteResponses, CreateApiKeyApiApiKeysPostData, CreateApiKeyApiApiKeysPostErrors, CreateApiKeyApiApiKeysPostResponses, CreateCatalogModelApiAdminModelsPostData, CreateCatalogModelApiAdminModelsPostErrors, CreateCatalogModelApiAdminModelsPostResponses, CreateDeploymentApiDeploymentsPostData, CreateDeploymentApiDeploymentsPostErrors, CreateDeploymentApiDeploymentsPostResponses, CreateEngineApiEnginesPostData, CreateEngineApiEnginesPostErrors, CreateEngineApiEnginesPostResponses, CreateInvitationApiInvitationsPostData, CreateInvitationApiInvitationsPostErrors, CreateInvitationApiInvitationsPostResponses, CreateLevelApiLevelsPostData, CreateLevelApiLevelsPostErrors, CreateLevelApiLevelsPostResponses, CreateProviderApiProvidersPostData, CreateProviderApiProvidersPostErrors, CreateProviderApiProvidersPostResponses, CreateSharedDeploymentApiAdminDeploymentsPostData, CreateSharedDeploymentApiAdminDeploymentsPostErrors, CreateSharedDeploymentApiAdminDeploymentsPostResponses, CreateSharedProviderApiAdminProvidersPostData, CreateSharedProviderApiAdminProvidersPostErrors, CreateSharedProviderApiAdminProvidersPostResponses, CreateTenantApiAdminTenantsPostData, CreateTenantApiAdminTenantsPostErrors, CreateTenantApiAdminTenantsPostResponses, CreateTenantApiTenantsPostData, CreateTenantApiTenantsPostErrors, CreateTenantApiTenantsPostResponses, CreateVersionApiEnginesEngineIdVersionsPostData, CreateVersionApiEnginesEngineIdVersionsPostErrors, CreateVersionApiEnginesEngineIdVersionsPostResponses, DeactivateCatalogModelApiAdminModelsModelIdDeactivatePostData, DeactivateCatalogModelApiAdminModelsModelIdDeactivatePostErrors, DeactivateCatalogModelApiAdminModelsModelIdDeactivatePostResponses, DeleteDeploymentApiDeploymentsDeploymentIdDeleteData, DeleteDeploymentApiDeploymentsDeploymentIdDeleteErrors, DeleteDeploymentApiDeploymentsDeploymentIdDeleteResponses, DeleteLevelApiLevelsLevelIdDeleteData, DeleteLevelApiLevelsLevelIdDeleteErrors, DeleteLevelApiLevelsLevelIdDeleteResponses, DeleteProviderApiProvidersProviderIdDeleteData, DeleteProviderApiProvidersProviderIdDeleteErrors, DeleteProviderApiProvidersProviderIdDeleteResponses, DeleteSharedDeploymentApiAdminDeploymentsDeploymentIdDeleteData, DeleteSharedDeploymentApiAdminDeploymentsDeploymentIdDeleteErrors, DeleteSharedDeploymentApiAdminDeploymentsDeploymentIdDeleteResponses, DeleteSharedProviderApiAdminProvidersProviderIdDeleteData, DeleteSharedProviderApiAdminProvidersProviderIdDeleteErrors, DeleteSharedProviderApiAdminProvidersProviderIdDeleteResponses, DeploymentMetricsApiDeploymentsDeploymentIdMetricsGetData, DeploymentMetricsApiDeploymentsDeploymentIdMetricsGetErrors, DeploymentMetricsApiDeploymentsDeploymentIdMetricsGetResponses, DiffVersionsApiEnginesEngineIdDiffGetData, DiffVersionsApiEnginesEngineIdDiffGetErrors, DiffVersionsApiEnginesEngineIdDiffGetResponses, ExecuteEngineApiEnginesEngineIdExecutePostData, ExecuteEngineApiEnginesEngineIdExecutePostErrors, ExecuteEngineApiEnginesEngineIdExecutePostResponses, ForgotPasswordApiAuthPasswordForgotPostData, ForgotPasswordApiAuthPasswordForgotPostErrors, ForgotPasswordApiAuthPasswordForgotPostResponses, HealthzHealthzGetData, HealthzHealthzGetResponses, ImpersonateApiAdminImpersonationsPostData, ImpersonateApiAdminImpersonationsPostErrors, ImpersonateApiAdminImpersonationsPostResponses, IssueBearerTokenApiAuthTokenPostData, IssueBearerTokenApiAuthTokenPostErrors, IssueBearerTokenApiAuthTokenPostResponses, ListApiKeysApiApiKeysGetData, ListApiKeysApiApiKeysGetErrors, ListApiKeysApiApiKeysGetResponses, ListAuditEventsApiAuditEventsGetData, ListAuditEventsApiAuditEventsGetErrors, ListAuditEventsApiAuditEventsGetResponses, ListCatalogApiAdminModelsGetData, ListCatalogApiAdminModelsGetErrors, ListCatalogApiAdminModelsGetResponses, ListDeploymentsApiDeploymentsGetData, ListDeploymentsApiDeploymentsGetErrors, ListDeploymentsApiDeploymentsGetResponses, ListEnginesApiEnginesGetData, ListEnginesApiEnginesGetErrors, ListEnginesApiEnginesGetResponses, ListExecutionsApiExecutionsGetData, ListExecutionsApiExecutionsGetErrors, ListExecutionsApiExecutionsGetResponses, ListInvitationsApiInvitationsGetData, ListInvitationsApiInvitationsGetErrors, ListInvitationsApiInvitationsGetResponses, ListLevelsApiLevelsGetData, ListLevelsApiLevelsGetErrors, ListLevelsApiLevelsGetResponses, ListMembersApiMembersGetData, ListMembersApiMembersGetErrors, ListMembersApiMembersGetResponses, ListModelsApiModelsGetData, ListModelsApiModelsGetErrors, ListModelsApiModelsGetResponses, ListModelsV1ModelsGetData, ListModelsV1ModelsGetErrors, ListModelsV1ModelsGetResponses, ListMyTenantsApiTenantsGetData, ListMyTenantsApiTenantsGetErrors, ListMyTenantsApiTenantsGetResponses, ListProvidersApiProvidersGetData, ListProvidersApiProvidersGetErrors, ListProvidersApiProvidersGetResponses, ListSharedDeploymentsApiAdminDeploymentsGetData, ListSharedDeploymentsApiAdminDeploymentsGetErrors, ListSharedDeploymentsApiAdminDeploymentsGetResponses, ListSharedProvidersApiAdminProvidersGetData, ListSharedProvidersApiAdminProvidersGetErrors, ListSharedProvidersApiAdminProvidersGetResponses, ListTenantsApiAdminTenantsGetData, ListTenantsApiAdminTenantsGetErrors, ListTenantsApiAdminTenantsGetResponses, ListUsersApiAdminUsersGetData, ListUsersApiAdminUsersGetErrors, ListUsersApiAdminUsersGetResponses, LoginApiAuthLoginPostData, LoginApiAuthLoginPostErrors, LoginApiAuthLoginPostResponses, LogoutApiAuthLogoutPostData, LogoutApiAuthLogoutPostErrors, LogoutApiAuthLogoutPostResponses, MetricsMetricsGetData, MetricsMetricsGetResponses, MyLevelApiLevelsMineGetData, MyLevelApiLevelsMineGetErrors, MyLevelApiLevelsMineGetResponses, MyStatementApiWalletStatementGetData, MyStatementApiWalletStatementGetErrors, MyStatementApiWalletStatementGetResponses, MyWalletApiWalletGetData, MyWalletApiWalletGetErrors, MyWalletApiWalletGetResponses, PlaygroundApiEnginesEngineIdPlaygroundPostData, PlaygroundApiEnginesEngineIdPlaygroundPostErrors, PlaygroundApiEnginesEngineIdPlaygroundPostResponses, PoolApiWalletPoolGetData, PoolApiWalletPoolGetErrors, PoolApiWalletPoolGetResponses, PoolStatementApiWalletPoolStatementGetData, PoolStatementApiWalletPoolStatementGetErrors, PoolStatementApiWalletPoolStatementGetResponses, PublishVersionApiEnginesEngineIdVersionsNumberPublishPostData, PublishVersionApiEnginesEngineIdVersionsNumberPublishPostErrors, PublishVersionApiEnginesEngineIdVersionsNumberPublishPostResponses, ReactivateTenantApiAdminTenantsTenantIdReactivatePostData, ReactivateTenantApiAdminTenantsTenantIdReactivatePostErrors, ReactivateTenantApiAdminTenantsTenantIdReactivatePostResponses, ReadApiKeyApiApiKeysKeyIdGetData, ReadApiKeyApiApiKeysKeyIdGetErrors, ReadApiKeyApiApiKeysKeyIdGetResponses, ReadAssignmentsApiEnginesEngineIdAssignmentsGetData, ReadAssignmentsApiEnginesEngineIdAssignmentsGetErrors, ReadAssignmentsApiEnginesEngineIdAssignmentsGetResponses, ReadCurrentTenantApiTenantsCurrentGetData, ReadCurrentTenantApiTenantsCurrentGetErrors, ReadCurrentTenantApiTenantsCurrentGetResponses, ReadDeploymentApiDeploymentsDeploymentIdGetData, ReadDeploymentApiDeploymentsDeploymentIdGetErrors, ReadDeploymentApiDeploymentsDeploymentIdGetResponses, ReadEngineApiEnginesEngineIdGetData, ReadEngineApiEnginesEngineIdGetErrors, ReadEngineApiEnginesEngineIdGetResponses, ReadExecutionApiExecutionsExecutionIdGetData, ReadExecutionApiExecutionsExecutionIdGetErrors, ReadExecutionApiExecutionsExecutionIdGetResponses, ReadLevelApiLevelsLevelIdGetData, ReadLevelApiLevelsLevelIdGetErrors, ReadLevelApiLevelsLevelIdGetResponses, ReadMeApiMeGetData, ReadMeApiMeGetErrors, ReadMeApiMeGetResponses, ReadMemberApiMembersMemberIdGetData, ReadMemberApiMembersMemberIdGetErrors, ReadMemberApiMembersMemberIdGetResponses, ReadProviderApiProvidersProviderIdGetData, ReadProviderApiProvidersProviderIdGetErrors, ReadProviderApiProvidersProviderIdGetResponses, ReadRoutingApiRoutingGetData, ReadRoutingApiRoutingGetErrors, ReadRoutingApiRoutingGetResponses, ReadSharedProviderApiAdminProvidersProviderIdGetData, ReadSharedProviderApiAdminProvidersProviderIdGetErrors, ReadSharedProviderApiAdminProvidersProviderIdGetResponses, ReadyzReadyzGetData, ReadyzReadyzGetErrors, ReadyzReadyzGetResponses, RefundApiWalletRefundPostData, RefundApiWalletRefundPostErrors, RefundApiWalletRefundPostResponses, RegisterApiAuthRegisterPostData, RegisterApiAuthRegisterPostErrors, RegisterApiAuthRegisterPostResponses, RemoveMemberApiMembersMemberIdDeleteData, RemoveMemberApiMembersMemberIdDeleteErrors, RemoveMemberApiMembersMemberIdDeleteResponses, ResendVerificationApiAuthVerifyEmailResendPostData, ResendVerificationApiAuthVerifyEmailResendPostErrors, ResendVerificationApiAuthVerifyEmailResendPostResponses, ResetPasswordApiAuthPasswordResetPostData, ResetPasswordApiAuthPasswordResetPostErrors, ResetPasswordApiAuthPasswordResetPostResponses, RevokeApiKeyApiApiKeysKeyIdRevokePostData, RevokeApiKeyApiApiKeysKeyIdRevokePostErrors, RevokeApiKeyApiApiKeysKeyIdRevokePostResponses, RevokeInvitationApiInvitationsInvitationIdDeleteData, RevokeInvitationApiInvitationsInvitationIdDeleteErrors, RevokeInvitationApiInvitationsInvitationIdDeleteResponses, RotateApiKeyApiApiKeysKeyIdRotatePostData, RotateApiKeyApiApiKeysKeyIdRotatePostErrors, RotateApiKeyApiApiKeysKeyIdRotatePostResponses, SetAssignmentsApiEnginesEngineIdAssignmentsPutData, SetAssignmentsApiEnginesEngineIdAssignmentsPutErrors, SetAssignmentsApiEnginesEngineIdAssignmentsPutResponses, SetMemberLevelApiMembersUserIdLevelPutData, SetMemberLevelApiMembersUserIdLevelPutErrors, SetMemberLevelApiMembersUserIdLevelPutResponses, SetModelPriceApiModelsModelIdPricePutData, SetModelPriceApiModelsModelIdPricePutErrors, SetModelPriceApiModelsModelIdPricePutResponses, SetRoutingApiRoutingPutData, SetRoutingApiRoutingPutErrors, SetRoutingApiRoutingPutResponses, SuspendTenantApiAdminTenantsTenantIdSuspendPostData, SuspendTenantApiAdminTenantsTenantIdSuspendPostErrors, SuspendTenantApiAdminTenantsTenantIdSuspendPostResponses, SwitchTenantApiAuthSwitchTenantPostData, SwitchTenantApiAuthSwitchTenantPostErrors, SwitchTenantApiAuthSwitchTenantPostResponses, TopUpApiWalletTopUpPostData, TopUpApiWalletTopUpPostErrors, TopUpApiWalletTopUpPostResponses, TransferApiWalletTransferPostData, TransferApiWalletTransferPostErrors, TransferApiWalletTransferPostResponses, UpdateCatalogModelApiAdminModelsModelIdPatchData, UpdateCatalogModelApiAdminModelsModelIdPatchErrors, UpdateCatalogModelApiAdminModelsModelIdPatchResponses, UpdateCurrentTenantApiTenantsCurrentPatchData, UpdateCurrentTenantApiTenantsCurrentPatchErrors, UpdateCurrentTenantApiTenantsCurrentPatchResponses, UpdateDeploymentApiDeploymentsDeploymentIdPatchData, UpdateDeploymentApiDeploymentsDeploymentIdPatchErrors, UpdateDeploymentApiDeploymentsDeploymentIdPatchResponses, UpdateEngineApiEnginesEngineIdPatchData, UpdateEngineApiEnginesEngineIdPatchErrors, UpdateEngineApiEnginesEngineIdPatchResponses, UpdateLevelApiLevelsLevelIdPatchData, UpdateLevelApiLevelsLevelIdPatchErrors, UpdateLevelApiLevelsLevelIdPatchResponses, UpdateMeApiMePatchData, UpdateMeApiMePatchErrors, UpdateMeApiMePatchResponses, UpdateMemberApiMembersMemberIdPatchData, UpdateMemberApiMembersMemberIdPatchErrors, UpdateMemberApiMembersMemberIdPatchResponses, UpdateProviderApiProvidersProviderIdPatchData, UpdateProviderApiProvidersProviderIdPatchErrors, UpdateProviderApiProvidersProviderIdPatchResponses, UpdateSharedDeploymentApiAdminDeploymentsDeploymentIdPatchData, UpdateSharedDeploymentApiAdminDeploymentsDeploymentIdPatchErrors, UpdateSharedDeploymentApiAdminDeploymentsDeploymentIdPatchResponses, UpdateSharedProviderApiAdminProvidersProviderIdPatchData, UpdateSharedProviderApiAdminProvidersProviderIdPatchErrors, UpdateSharedProviderApiAdminProvidersProviderIdPatchResponses, UpdateVersionApiEnginesEngineIdVersionsNumberPutData, UpdateVersionApiEnginesEngineIdVersionsNumberPutErrors, UpdateVersionApiEnginesEngineIdVersionsNumberPutResponses, UpgradeMyLevelApiLevelsMineUpgradePostData, UpgradeMyLevelApiLevelsMineUpgradePostErrors, UpgradeMyLevelApiLevelsMineUpgradePostResponses, VerifyAuditChainApiAuditEventsVerifyGetData, VerifyAuditChainApiAuditEventsVerifyGetErrors, VerifyAuditChainApiAuditEventsVerifyGetResponses, VerifyEmailApiAuthVerifyEmailPostData, VerifyEmailApiAuthVerifyEmailPostErrors, VerifyEmailApiAuthVerifyEmailPostResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -19,12 +19,141 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 };
 
 /**
+ * List Shared Deployments
+ */
+export const listSharedDeploymentsApiAdminDeploymentsGet = <ThrowOnError extends boolean = false>(options?: Options<ListSharedDeploymentsApiAdminDeploymentsGetData, ThrowOnError>) => (options?.client ?? client).get<ListSharedDeploymentsApiAdminDeploymentsGetResponses, ListSharedDeploymentsApiAdminDeploymentsGetErrors, ThrowOnError>({ url: '/api/admin/deployments', ...options });
+
+/**
+ * Create Shared Deployment
+ *
+ * A deployment on a shared provider, offered to every tenant.
+ */
+export const createSharedDeploymentApiAdminDeploymentsPost = <ThrowOnError extends boolean = false>(options: Options<CreateSharedDeploymentApiAdminDeploymentsPostData, ThrowOnError>) => (options.client ?? client).post<CreateSharedDeploymentApiAdminDeploymentsPostResponses, CreateSharedDeploymentApiAdminDeploymentsPostErrors, ThrowOnError>({
+    url: '/api/admin/deployments',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Shared Deployment
+ */
+export const deleteSharedDeploymentApiAdminDeploymentsDeploymentIdDelete = <ThrowOnError extends boolean = false>(options: Options<DeleteSharedDeploymentApiAdminDeploymentsDeploymentIdDeleteData, ThrowOnError>) => (options.client ?? client).delete<DeleteSharedDeploymentApiAdminDeploymentsDeploymentIdDeleteResponses, DeleteSharedDeploymentApiAdminDeploymentsDeploymentIdDeleteErrors, ThrowOnError>({ url: '/api/admin/deployments/{deployment_id}', ...options });
+
+/**
+ * Update Shared Deployment
+ */
+export const updateSharedDeploymentApiAdminDeploymentsDeploymentIdPatch = <ThrowOnError extends boolean = false>(options: Options<UpdateSharedDeploymentApiAdminDeploymentsDeploymentIdPatchData, ThrowOnError>) => (options.client ?? client).patch<UpdateSharedDeploymentApiAdminDeploymentsDeploymentIdPatchResponses, UpdateSharedDeploymentApiAdminDeploymentsDeploymentIdPatchErrors, ThrowOnError>({
+    url: '/api/admin/deployments/{deployment_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Impersonate
  *
  * A short-lived bearer token acting as a user; every action in it names the admin.
  */
 export const impersonateApiAdminImpersonationsPost = <ThrowOnError extends boolean = false>(options: Options<ImpersonateApiAdminImpersonationsPostData, ThrowOnError>) => (options.client ?? client).post<ImpersonateApiAdminImpersonationsPostResponses, ImpersonateApiAdminImpersonationsPostErrors, ThrowOnError>({
     url: '/api/admin/impersonations',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Catalog
+ *
+ * Every catalog model, inactive ones included, at catalog prices.
+ */
+export const listCatalogApiAdminModelsGet = <ThrowOnError extends boolean = false>(options?: Options<ListCatalogApiAdminModelsGetData, ThrowOnError>) => (options?.client ?? client).get<ListCatalogApiAdminModelsGetResponses, ListCatalogApiAdminModelsGetErrors, ThrowOnError>({ url: '/api/admin/models', ...options });
+
+/**
+ * Create Catalog Model
+ */
+export const createCatalogModelApiAdminModelsPost = <ThrowOnError extends boolean = false>(options: Options<CreateCatalogModelApiAdminModelsPostData, ThrowOnError>) => (options.client ?? client).post<CreateCatalogModelApiAdminModelsPostResponses, CreateCatalogModelApiAdminModelsPostErrors, ThrowOnError>({
+    url: '/api/admin/models',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Update Catalog Model
+ *
+ * Change prices, limits or capabilities; `active: true` brings a model back.
+ */
+export const updateCatalogModelApiAdminModelsModelIdPatch = <ThrowOnError extends boolean = false>(options: Options<UpdateCatalogModelApiAdminModelsModelIdPatchData, ThrowOnError>) => (options.client ?? client).patch<UpdateCatalogModelApiAdminModelsModelIdPatchResponses, UpdateCatalogModelApiAdminModelsModelIdPatchErrors, ThrowOnError>({
+    url: '/api/admin/models/{model_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Deactivate Catalog Model
+ *
+ * Hide the model from tenants and routing; its history stays.
+ */
+export const deactivateCatalogModelApiAdminModelsModelIdDeactivatePost = <ThrowOnError extends boolean = false>(options: Options<DeactivateCatalogModelApiAdminModelsModelIdDeactivatePostData, ThrowOnError>) => (options.client ?? client).post<DeactivateCatalogModelApiAdminModelsModelIdDeactivatePostResponses, DeactivateCatalogModelApiAdminModelsModelIdDeactivatePostErrors, ThrowOnError>({ url: '/api/admin/models/{model_id}/deactivate', ...options });
+
+/**
+ * List Shared Providers
+ */
+export const listSharedProvidersApiAdminProvidersGet = <ThrowOnError extends boolean = false>(options?: Options<ListSharedProvidersApiAdminProvidersGetData, ThrowOnError>) => (options?.client ?? client).get<ListSharedProvidersApiAdminProvidersGetResponses, ListSharedProvidersApiAdminProvidersGetErrors, ThrowOnError>({ url: '/api/admin/providers', ...options });
+
+/**
+ * Create Shared Provider
+ *
+ * A provider every tenant can deploy models on.
+ */
+export const createSharedProviderApiAdminProvidersPost = <ThrowOnError extends boolean = false>(options: Options<CreateSharedProviderApiAdminProvidersPostData, ThrowOnError>) => (options.client ?? client).post<CreateSharedProviderApiAdminProvidersPostResponses, CreateSharedProviderApiAdminProvidersPostErrors, ThrowOnError>({
+    url: '/api/admin/providers',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Shared Provider
+ */
+export const deleteSharedProviderApiAdminProvidersProviderIdDelete = <ThrowOnError extends boolean = false>(options: Options<DeleteSharedProviderApiAdminProvidersProviderIdDeleteData, ThrowOnError>) => (options.client ?? client).delete<DeleteSharedProviderApiAdminProvidersProviderIdDeleteResponses, DeleteSharedProviderApiAdminProvidersProviderIdDeleteErrors, ThrowOnError>({ url: '/api/admin/providers/{provider_id}', ...options });
+
+/**
+ * Read Shared Provider
+ */
+export const readSharedProviderApiAdminProvidersProviderIdGet = <ThrowOnError extends boolean = false>(options: Options<ReadSharedProviderApiAdminProvidersProviderIdGetData, ThrowOnError>) => (options.client ?? client).get<ReadSharedProviderApiAdminProvidersProviderIdGetResponses, ReadSharedProviderApiAdminProvidersProviderIdGetErrors, ThrowOnError>({ url: '/api/admin/providers/{provider_id}', ...options });
+
+/**
+ * Update Shared Provider
+ */
+export const updateSharedProviderApiAdminProvidersProviderIdPatch = <ThrowOnError extends boolean = false>(options: Options<UpdateSharedProviderApiAdminProvidersProviderIdPatchData, ThrowOnError>) => (options.client ?? client).patch<UpdateSharedProviderApiAdminProvidersProviderIdPatchResponses, UpdateSharedProviderApiAdminProvidersProviderIdPatchErrors, ThrowOnError>({
+    url: '/api/admin/providers/{provider_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Check Shared Provider
+ */
+export const checkSharedProviderApiAdminProvidersProviderIdTestPost = <ThrowOnError extends boolean = false>(options: Options<CheckSharedProviderApiAdminProvidersProviderIdTestPostData, ThrowOnError>) => (options.client ?? client).post<CheckSharedProviderApiAdminProvidersProviderIdTestPostResponses, CheckSharedProviderApiAdminProvidersProviderIdTestPostErrors, ThrowOnError>({
+    url: '/api/admin/providers/{provider_id}/test',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -256,6 +385,196 @@ export const verifyEmailApiAuthVerifyEmailPost = <ThrowOnError extends boolean =
 export const resendVerificationApiAuthVerifyEmailResendPost = <ThrowOnError extends boolean = false>(options?: Options<ResendVerificationApiAuthVerifyEmailResendPostData, ThrowOnError>) => (options?.client ?? client).post<ResendVerificationApiAuthVerifyEmailResendPostResponses, ResendVerificationApiAuthVerifyEmailResendPostErrors, ThrowOnError>({ url: '/api/auth/verify-email/resend', ...options });
 
 /**
+ * List Deployments
+ */
+export const listDeploymentsApiDeploymentsGet = <ThrowOnError extends boolean = false>(options?: Options<ListDeploymentsApiDeploymentsGetData, ThrowOnError>) => (options?.client ?? client).get<ListDeploymentsApiDeploymentsGetResponses, ListDeploymentsApiDeploymentsGetErrors, ThrowOnError>({ url: '/api/deployments', ...options });
+
+/**
+ * Create Deployment
+ *
+ * Offer a catalog model through one of the tenant's providers or a shared one.
+ */
+export const createDeploymentApiDeploymentsPost = <ThrowOnError extends boolean = false>(options: Options<CreateDeploymentApiDeploymentsPostData, ThrowOnError>) => (options.client ?? client).post<CreateDeploymentApiDeploymentsPostResponses, CreateDeploymentApiDeploymentsPostErrors, ThrowOnError>({
+    url: '/api/deployments',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Deployment
+ */
+export const deleteDeploymentApiDeploymentsDeploymentIdDelete = <ThrowOnError extends boolean = false>(options: Options<DeleteDeploymentApiDeploymentsDeploymentIdDeleteData, ThrowOnError>) => (options.client ?? client).delete<DeleteDeploymentApiDeploymentsDeploymentIdDeleteResponses, DeleteDeploymentApiDeploymentsDeploymentIdDeleteErrors, ThrowOnError>({ url: '/api/deployments/{deployment_id}', ...options });
+
+/**
+ * Read Deployment
+ */
+export const readDeploymentApiDeploymentsDeploymentIdGet = <ThrowOnError extends boolean = false>(options: Options<ReadDeploymentApiDeploymentsDeploymentIdGetData, ThrowOnError>) => (options.client ?? client).get<ReadDeploymentApiDeploymentsDeploymentIdGetResponses, ReadDeploymentApiDeploymentsDeploymentIdGetErrors, ThrowOnError>({ url: '/api/deployments/{deployment_id}', ...options });
+
+/**
+ * Update Deployment
+ */
+export const updateDeploymentApiDeploymentsDeploymentIdPatch = <ThrowOnError extends boolean = false>(options: Options<UpdateDeploymentApiDeploymentsDeploymentIdPatchData, ThrowOnError>) => (options.client ?? client).patch<UpdateDeploymentApiDeploymentsDeploymentIdPatchResponses, UpdateDeploymentApiDeploymentsDeploymentIdPatchErrors, ThrowOnError>({
+    url: '/api/deployments/{deployment_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Deployment Metrics
+ *
+ * Requests, errors, tokens, cost and latency percentiles per minute or hour, summed
+ * over every server that reported them.
+ */
+export const deploymentMetricsApiDeploymentsDeploymentIdMetricsGet = <ThrowOnError extends boolean = false>(options: Options<DeploymentMetricsApiDeploymentsDeploymentIdMetricsGetData, ThrowOnError>) => (options.client ?? client).get<DeploymentMetricsApiDeploymentsDeploymentIdMetricsGetResponses, DeploymentMetricsApiDeploymentsDeploymentIdMetricsGetErrors, ThrowOnError>({ url: '/api/deployments/{deployment_id}/metrics', ...options });
+
+/**
+ * List Engines
+ */
+export const listEnginesApiEnginesGet = <ThrowOnError extends boolean = false>(options?: Options<ListEnginesApiEnginesGetData, ThrowOnError>) => (options?.client ?? client).get<ListEnginesApiEnginesGetResponses, ListEnginesApiEnginesGetErrors, ThrowOnError>({ url: '/api/engines', ...options });
+
+/**
+ * Create Engine
+ *
+ * A new engine with its first version as a draft.
+ */
+export const createEngineApiEnginesPost = <ThrowOnError extends boolean = false>(options: Options<CreateEngineApiEnginesPostData, ThrowOnError>) => (options.client ?? client).post<CreateEngineApiEnginesPostResponses, CreateEngineApiEnginesPostErrors, ThrowOnError>({
+    url: '/api/engines',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Archive Engine
+ *
+ * Archive: executions keep their history, the engine can no longer run.
+ */
+export const archiveEngineApiEnginesEngineIdDelete = <ThrowOnError extends boolean = false>(options: Options<ArchiveEngineApiEnginesEngineIdDeleteData, ThrowOnError>) => (options.client ?? client).delete<ArchiveEngineApiEnginesEngineIdDeleteResponses, ArchiveEngineApiEnginesEngineIdDeleteErrors, ThrowOnError>({ url: '/api/engines/{engine_id}', ...options });
+
+/**
+ * Read Engine
+ */
+export const readEngineApiEnginesEngineIdGet = <ThrowOnError extends boolean = false>(options: Options<ReadEngineApiEnginesEngineIdGetData, ThrowOnError>) => (options.client ?? client).get<ReadEngineApiEnginesEngineIdGetResponses, ReadEngineApiEnginesEngineIdGetErrors, ThrowOnError>({ url: '/api/engines/{engine_id}', ...options });
+
+/**
+ * Update Engine
+ */
+export const updateEngineApiEnginesEngineIdPatch = <ThrowOnError extends boolean = false>(options: Options<UpdateEngineApiEnginesEngineIdPatchData, ThrowOnError>) => (options.client ?? client).patch<UpdateEngineApiEnginesEngineIdPatchResponses, UpdateEngineApiEnginesEngineIdPatchErrors, ThrowOnError>({
+    url: '/api/engines/{engine_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Read Assignments
+ */
+export const readAssignmentsApiEnginesEngineIdAssignmentsGet = <ThrowOnError extends boolean = false>(options: Options<ReadAssignmentsApiEnginesEngineIdAssignmentsGetData, ThrowOnError>) => (options.client ?? client).get<ReadAssignmentsApiEnginesEngineIdAssignmentsGetResponses, ReadAssignmentsApiEnginesEngineIdAssignmentsGetErrors, ThrowOnError>({ url: '/api/engines/{engine_id}/assignments', ...options });
+
+/**
+ * Set Assignments
+ *
+ * Who may run the engine; no assignments means every member may.
+ */
+export const setAssignmentsApiEnginesEngineIdAssignmentsPut = <ThrowOnError extends boolean = false>(options: Options<SetAssignmentsApiEnginesEngineIdAssignmentsPutData, ThrowOnError>) => (options.client ?? client).put<SetAssignmentsApiEnginesEngineIdAssignmentsPutResponses, SetAssignmentsApiEnginesEngineIdAssignmentsPutErrors, ThrowOnError>({
+    url: '/api/engines/{engine_id}/assignments',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Diff Versions
+ */
+export const diffVersionsApiEnginesEngineIdDiffGet = <ThrowOnError extends boolean = false>(options: Options<DiffVersionsApiEnginesEngineIdDiffGetData, ThrowOnError>) => (options.client ?? client).get<DiffVersionsApiEnginesEngineIdDiffGetResponses, DiffVersionsApiEnginesEngineIdDiffGetErrors, ThrowOnError>({ url: '/api/engines/{engine_id}/diff', ...options });
+
+/**
+ * Execute Engine
+ *
+ * Run the published version. With `stream: true` the answer comes as server-sent
+ * events: `delta` events with text, then a `done` event with usage and balance.
+ */
+export const executeEngineApiEnginesEngineIdExecutePost = <ThrowOnError extends boolean = false>(options: Options<ExecuteEngineApiEnginesEngineIdExecutePostData, ThrowOnError>) => (options.client ?? client).post<ExecuteEngineApiEnginesEngineIdExecutePostResponses, ExecuteEngineApiEnginesEngineIdExecutePostErrors, ThrowOnError>({
+    url: '/api/engines/{engine_id}/execute',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Playground
+ *
+ * Try any version, drafts included, as the editor (charged to the editor's wallet).
+ */
+export const playgroundApiEnginesEngineIdPlaygroundPost = <ThrowOnError extends boolean = false>(options: Options<PlaygroundApiEnginesEngineIdPlaygroundPostData, ThrowOnError>) => (options.client ?? client).post<PlaygroundApiEnginesEngineIdPlaygroundPostResponses, PlaygroundApiEnginesEngineIdPlaygroundPostErrors, ThrowOnError>({
+    url: '/api/engines/{engine_id}/playground',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Create Version
+ */
+export const createVersionApiEnginesEngineIdVersionsPost = <ThrowOnError extends boolean = false>(options: Options<CreateVersionApiEnginesEngineIdVersionsPostData, ThrowOnError>) => (options.client ?? client).post<CreateVersionApiEnginesEngineIdVersionsPostResponses, CreateVersionApiEnginesEngineIdVersionsPostErrors, ThrowOnError>({
+    url: '/api/engines/{engine_id}/versions',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Update Version
+ *
+ * Edit a draft; published and retired versions are frozen.
+ */
+export const updateVersionApiEnginesEngineIdVersionsNumberPut = <ThrowOnError extends boolean = false>(options: Options<UpdateVersionApiEnginesEngineIdVersionsNumberPutData, ThrowOnError>) => (options.client ?? client).put<UpdateVersionApiEnginesEngineIdVersionsNumberPutResponses, UpdateVersionApiEnginesEngineIdVersionsNumberPutErrors, ThrowOnError>({
+    url: '/api/engines/{engine_id}/versions/{number}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Publish Version
+ *
+ * Executions run this version from now on.
+ */
+export const publishVersionApiEnginesEngineIdVersionsNumberPublishPost = <ThrowOnError extends boolean = false>(options: Options<PublishVersionApiEnginesEngineIdVersionsNumberPublishPostData, ThrowOnError>) => (options.client ?? client).post<PublishVersionApiEnginesEngineIdVersionsNumberPublishPostResponses, PublishVersionApiEnginesEngineIdVersionsNumberPublishPostErrors, ThrowOnError>({ url: '/api/engines/{engine_id}/versions/{number}/publish', ...options });
+
+/**
+ * List Executions
+ *
+ * Newest first; filter by engine, member (admins), status, source, model and time.
+ */
+export const listExecutionsApiExecutionsGet = <ThrowOnError extends boolean = false>(options?: Options<ListExecutionsApiExecutionsGetData, ThrowOnError>) => (options?.client ?? client).get<ListExecutionsApiExecutionsGetResponses, ListExecutionsApiExecutionsGetErrors, ThrowOnError>({ url: '/api/executions', ...options });
+
+/**
+ * Read Execution
+ */
+export const readExecutionApiExecutionsExecutionIdGet = <ThrowOnError extends boolean = false>(options: Options<ReadExecutionApiExecutionsExecutionIdGetData, ThrowOnError>) => (options.client ?? client).get<ReadExecutionApiExecutionsExecutionIdGetResponses, ReadExecutionApiExecutionsExecutionIdGetErrors, ThrowOnError>({ url: '/api/executions/{execution_id}', ...options });
+
+/**
  * List Invitations
  */
 export const listInvitationsApiInvitationsGet = <ThrowOnError extends boolean = false>(options?: Options<ListInvitationsApiInvitationsGetData, ThrowOnError>) => (options?.client ?? client).get<ListInvitationsApiInvitationsGetResponses, ListInvitationsApiInvitationsGetErrors, ThrowOnError>({ url: '/api/invitations', ...options });
@@ -292,6 +611,70 @@ export const acceptInvitationApiInvitationsAcceptPost = <ThrowOnError extends bo
  * Revoke Invitation
  */
 export const revokeInvitationApiInvitationsInvitationIdDelete = <ThrowOnError extends boolean = false>(options: Options<RevokeInvitationApiInvitationsInvitationIdDeleteData, ThrowOnError>) => (options.client ?? client).delete<RevokeInvitationApiInvitationsInvitationIdDeleteResponses, RevokeInvitationApiInvitationsInvitationIdDeleteErrors, ThrowOnError>({ url: '/api/invitations/{invitation_id}', ...options });
+
+/**
+ * List Levels
+ */
+export const listLevelsApiLevelsGet = <ThrowOnError extends boolean = false>(options?: Options<ListLevelsApiLevelsGetData, ThrowOnError>) => (options?.client ?? client).get<ListLevelsApiLevelsGetResponses, ListLevelsApiLevelsGetErrors, ThrowOnError>({ url: '/api/levels', ...options });
+
+/**
+ * Create Level
+ */
+export const createLevelApiLevelsPost = <ThrowOnError extends boolean = false>(options: Options<CreateLevelApiLevelsPostData, ThrowOnError>) => (options.client ?? client).post<CreateLevelApiLevelsPostResponses, CreateLevelApiLevelsPostErrors, ThrowOnError>({
+    url: '/api/levels',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * My Level
+ *
+ * The caller's level (or the tenant's default), and their use of it today.
+ */
+export const myLevelApiLevelsMineGet = <ThrowOnError extends boolean = false>(options?: Options<MyLevelApiLevelsMineGetData, ThrowOnError>) => (options?.client ?? client).get<MyLevelApiLevelsMineGetResponses, MyLevelApiLevelsMineGetErrors, ThrowOnError>({ url: '/api/levels/mine', ...options });
+
+/**
+ * Upgrade My Level
+ *
+ * Move to a level your current one offers as an upgrade. No payment is taken here.
+ */
+export const upgradeMyLevelApiLevelsMineUpgradePost = <ThrowOnError extends boolean = false>(options: Options<UpgradeMyLevelApiLevelsMineUpgradePostData, ThrowOnError>) => (options.client ?? client).post<UpgradeMyLevelApiLevelsMineUpgradePostResponses, UpgradeMyLevelApiLevelsMineUpgradePostErrors, ThrowOnError>({
+    url: '/api/levels/mine/upgrade',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Level
+ *
+ * Remove a level nobody is on.
+ */
+export const deleteLevelApiLevelsLevelIdDelete = <ThrowOnError extends boolean = false>(options: Options<DeleteLevelApiLevelsLevelIdDeleteData, ThrowOnError>) => (options.client ?? client).delete<DeleteLevelApiLevelsLevelIdDeleteResponses, DeleteLevelApiLevelsLevelIdDeleteErrors, ThrowOnError>({ url: '/api/levels/{level_id}', ...options });
+
+/**
+ * Read Level
+ */
+export const readLevelApiLevelsLevelIdGet = <ThrowOnError extends boolean = false>(options: Options<ReadLevelApiLevelsLevelIdGetData, ThrowOnError>) => (options.client ?? client).get<ReadLevelApiLevelsLevelIdGetResponses, ReadLevelApiLevelsLevelIdGetErrors, ThrowOnError>({ url: '/api/levels/{level_id}', ...options });
+
+/**
+ * Update Level
+ *
+ * Change the fields sent. Members keep their level; new restrictions apply at once.
+ */
+export const updateLevelApiLevelsLevelIdPatch = <ThrowOnError extends boolean = false>(options: Options<UpdateLevelApiLevelsLevelIdPatchData, ThrowOnError>) => (options.client ?? client).patch<UpdateLevelApiLevelsLevelIdPatchResponses, UpdateLevelApiLevelsLevelIdPatchErrors, ThrowOnError>({
+    url: '/api/levels/{level_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
 
 /**
  * Read Me
@@ -342,6 +725,129 @@ export const updateMemberApiMembersMemberIdPatch = <ThrowOnError extends boolean
 });
 
 /**
+ * Set Member Level
+ *
+ * Put a member on any level. Moving up within a period grants the extra tokens for
+ * the time left; a level with another kind of period starts a new period.
+ */
+export const setMemberLevelApiMembersUserIdLevelPut = <ThrowOnError extends boolean = false>(options: Options<SetMemberLevelApiMembersUserIdLevelPutData, ThrowOnError>) => (options.client ?? client).put<SetMemberLevelApiMembersUserIdLevelPutResponses, SetMemberLevelApiMembersUserIdLevelPutErrors, ThrowOnError>({
+    url: '/api/members/{user_id}/level',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Models
+ *
+ * Active models with the prices this tenant pays.
+ */
+export const listModelsApiModelsGet = <ThrowOnError extends boolean = false>(options?: Options<ListModelsApiModelsGetData, ThrowOnError>) => (options?.client ?? client).get<ListModelsApiModelsGetResponses, ListModelsApiModelsGetErrors, ThrowOnError>({ url: '/api/models', ...options });
+
+/**
+ * Clear Model Price
+ *
+ * Back to the catalog price.
+ */
+export const clearModelPriceApiModelsModelIdPriceDelete = <ThrowOnError extends boolean = false>(options: Options<ClearModelPriceApiModelsModelIdPriceDeleteData, ThrowOnError>) => (options.client ?? client).delete<ClearModelPriceApiModelsModelIdPriceDeleteResponses, ClearModelPriceApiModelsModelIdPriceDeleteErrors, ThrowOnError>({ url: '/api/models/{model_id}/price', ...options });
+
+/**
+ * Set Model Price
+ *
+ * The tenant's own price for a model: fixed prices where given, else a markup.
+ */
+export const setModelPriceApiModelsModelIdPricePut = <ThrowOnError extends boolean = false>(options: Options<SetModelPriceApiModelsModelIdPricePutData, ThrowOnError>) => (options.client ?? client).put<SetModelPriceApiModelsModelIdPricePutResponses, SetModelPriceApiModelsModelIdPricePutErrors, ThrowOnError>({
+    url: '/api/models/{model_id}/price',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Providers
+ *
+ * The tenant's providers and the platform's shared ones (`shared: true`).
+ */
+export const listProvidersApiProvidersGet = <ThrowOnError extends boolean = false>(options?: Options<ListProvidersApiProvidersGetData, ThrowOnError>) => (options?.client ?? client).get<ListProvidersApiProvidersGetResponses, ListProvidersApiProvidersGetErrors, ThrowOnError>({ url: '/api/providers', ...options });
+
+/**
+ * Create Provider
+ *
+ * Connect a provider account; the API key is sealed at rest and never returned.
+ */
+export const createProviderApiProvidersPost = <ThrowOnError extends boolean = false>(options: Options<CreateProviderApiProvidersPostData, ThrowOnError>) => (options.client ?? client).post<CreateProviderApiProvidersPostResponses, CreateProviderApiProvidersPostErrors, ThrowOnError>({
+    url: '/api/providers',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Provider
+ *
+ * Remove the provider and its deployments.
+ */
+export const deleteProviderApiProvidersProviderIdDelete = <ThrowOnError extends boolean = false>(options: Options<DeleteProviderApiProvidersProviderIdDeleteData, ThrowOnError>) => (options.client ?? client).delete<DeleteProviderApiProvidersProviderIdDeleteResponses, DeleteProviderApiProvidersProviderIdDeleteErrors, ThrowOnError>({ url: '/api/providers/{provider_id}', ...options });
+
+/**
+ * Read Provider
+ */
+export const readProviderApiProvidersProviderIdGet = <ThrowOnError extends boolean = false>(options: Options<ReadProviderApiProvidersProviderIdGetData, ThrowOnError>) => (options.client ?? client).get<ReadProviderApiProvidersProviderIdGetResponses, ReadProviderApiProvidersProviderIdGetErrors, ThrowOnError>({ url: '/api/providers/{provider_id}', ...options });
+
+/**
+ * Update Provider
+ *
+ * Change the fields sent; a new `api_key` replaces the stored one, `null` removes it.
+ */
+export const updateProviderApiProvidersProviderIdPatch = <ThrowOnError extends boolean = false>(options: Options<UpdateProviderApiProvidersProviderIdPatchData, ThrowOnError>) => (options.client ?? client).patch<UpdateProviderApiProvidersProviderIdPatchResponses, UpdateProviderApiProvidersProviderIdPatchErrors, ThrowOnError>({
+    url: '/api/providers/{provider_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Check Provider
+ *
+ * Send a one-token request to check the address and key; the outcome is kept.
+ */
+export const checkProviderApiProvidersProviderIdTestPost = <ThrowOnError extends boolean = false>(options: Options<CheckProviderApiProvidersProviderIdTestPostData, ThrowOnError>) => (options.client ?? client).post<CheckProviderApiProvidersProviderIdTestPostResponses, CheckProviderApiProvidersProviderIdTestPostErrors, ThrowOnError>({
+    url: '/api/providers/{provider_id}/test',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Read Routing
+ *
+ * How requests are spread over a model's deployments, unless an engine says otherwise.
+ */
+export const readRoutingApiRoutingGet = <ThrowOnError extends boolean = false>(options?: Options<ReadRoutingApiRoutingGetData, ThrowOnError>) => (options?.client ?? client).get<ReadRoutingApiRoutingGetResponses, ReadRoutingApiRoutingGetErrors, ThrowOnError>({ url: '/api/routing', ...options });
+
+/**
+ * Set Routing
+ */
+export const setRoutingApiRoutingPut = <ThrowOnError extends boolean = false>(options: Options<SetRoutingApiRoutingPutData, ThrowOnError>) => (options.client ?? client).put<SetRoutingApiRoutingPutResponses, SetRoutingApiRoutingPutErrors, ThrowOnError>({
+    url: '/api/routing',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * List My Tenants
  *
  * The tenants the caller belongs to, for the tenant switcher.
@@ -383,6 +889,75 @@ export const updateCurrentTenantApiTenantsCurrentPatch = <ThrowOnError extends b
 });
 
 /**
+ * My Wallet
+ *
+ * The caller's tokens in this tenant.
+ */
+export const myWalletApiWalletGet = <ThrowOnError extends boolean = false>(options?: Options<MyWalletApiWalletGetData, ThrowOnError>) => (options?.client ?? client).get<MyWalletApiWalletGetResponses, MyWalletApiWalletGetErrors, ThrowOnError>({ url: '/api/wallet', ...options });
+
+/**
+ * Pool
+ *
+ * The tenant's pool, from which members are given tokens.
+ */
+export const poolApiWalletPoolGet = <ThrowOnError extends boolean = false>(options?: Options<PoolApiWalletPoolGetData, ThrowOnError>) => (options?.client ?? client).get<PoolApiWalletPoolGetResponses, PoolApiWalletPoolGetErrors, ThrowOnError>({ url: '/api/wallet/pool', ...options });
+
+/**
+ * Pool Statement
+ */
+export const poolStatementApiWalletPoolStatementGet = <ThrowOnError extends boolean = false>(options?: Options<PoolStatementApiWalletPoolStatementGetData, ThrowOnError>) => (options?.client ?? client).get<PoolStatementApiWalletPoolStatementGetResponses, PoolStatementApiWalletPoolStatementGetErrors, ThrowOnError>({ url: '/api/wallet/pool/statement', ...options });
+
+/**
+ * Refund
+ *
+ * Give back part or all of a charge (a settled call), never more than was charged.
+ */
+export const refundApiWalletRefundPost = <ThrowOnError extends boolean = false>(options: Options<RefundApiWalletRefundPostData, ThrowOnError>) => (options.client ?? client).post<RefundApiWalletRefundPostResponses, RefundApiWalletRefundPostErrors, ThrowOnError>({
+    url: '/api/wallet/refund',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * My Statement
+ *
+ * Entries of the caller's wallet, newest first, each with the balance after it.
+ */
+export const myStatementApiWalletStatementGet = <ThrowOnError extends boolean = false>(options?: Options<MyStatementApiWalletStatementGetData, ThrowOnError>) => (options?.client ?? client).get<MyStatementApiWalletStatementGetResponses, MyStatementApiWalletStatementGetErrors, ThrowOnError>({ url: '/api/wallet/statement', ...options });
+
+/**
+ * Top Up
+ *
+ * Credit tokens to the pool, to yourself or to a member. Purchases (payments) are not
+ * handled here: an admin credits tokens bought elsewhere.
+ */
+export const topUpApiWalletTopUpPost = <ThrowOnError extends boolean = false>(options: Options<TopUpApiWalletTopUpPostData, ThrowOnError>) => (options.client ?? client).post<TopUpApiWalletTopUpPostResponses, TopUpApiWalletTopUpPostErrors, ThrowOnError>({
+    url: '/api/wallet/top-up',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Transfer
+ *
+ * Move tokens from the pool to a member; they keep the expiry they had in the pool.
+ */
+export const transferApiWalletTransferPost = <ThrowOnError extends boolean = false>(options: Options<TransferApiWalletTransferPostData, ThrowOnError>) => (options.client ?? client).post<TransferApiWalletTransferPostResponses, TransferApiWalletTransferPostErrors, ThrowOnError>({
+    url: '/api/wallet/transfer',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Healthz
  *
  * The process is up.
@@ -402,3 +977,24 @@ export const metricsMetricsGet = <ThrowOnError extends boolean = false>(options?
  * The database, and Redis and the broker when configured, are reachable.
  */
 export const readyzReadyzGet = <ThrowOnError extends boolean = false>(options?: Options<ReadyzReadyzGetData, ThrowOnError>) => (options?.client ?? client).get<ReadyzReadyzGetResponses, ReadyzReadyzGetErrors, ThrowOnError>({ url: '/readyz', ...options });
+
+/**
+ * Chat Completions
+ *
+ * OpenAI chat completions, streamed (SSE) or not.
+ */
+export const chatCompletionsV1ChatCompletionsPost = <ThrowOnError extends boolean = false>(options: Options<ChatCompletionsV1ChatCompletionsPostData, ThrowOnError>) => (options.client ?? client).post<ChatCompletionsV1ChatCompletionsPostResponses, ChatCompletionsV1ChatCompletionsPostErrors, ThrowOnError>({
+    url: '/v1/chat/completions',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Models
+ *
+ * Models with a deployment the caller's tenant can use, and its published engines.
+ */
+export const listModelsV1ModelsGet = <ThrowOnError extends boolean = false>(options?: Options<ListModelsV1ModelsGetData, ThrowOnError>) => (options?.client ?? client).get<ListModelsV1ModelsGetResponses, ListModelsV1ModelsGetErrors, ThrowOnError>({ url: '/v1/models', ...options });

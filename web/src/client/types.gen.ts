@@ -15,6 +15,11 @@ export type Accepted = {
 };
 
 /**
+ * AccountKind
+ */
+export type AccountKind = 'user' | 'pool' | 'grants' | 'purchases' | 'consumption' | 'expired';
+
+/**
  * AdminTenantCreate
  */
 export type AdminTenantCreate = {
@@ -248,6 +253,34 @@ export type ApiKeyRotate = {
 };
 
 /**
+ * Assignments
+ */
+export type Assignments = {
+    /**
+     * Level Ids
+     */
+    level_ids?: Array<string>;
+    /**
+     * User Ids
+     */
+    user_ids?: Array<string>;
+};
+
+/**
+ * AssignmentsRead
+ */
+export type AssignmentsRead = {
+    /**
+     * Level Ids
+     */
+    level_ids: Array<string>;
+    /**
+     * User Ids
+     */
+    user_ids: Array<string>;
+};
+
+/**
  * AuditEventRead
  */
 export type AuditEventRead = {
@@ -348,6 +381,62 @@ export type ChangePasswordRequest = {
 };
 
 /**
+ * ChatCompletionIn
+ */
+export type ChatCompletionIn = {
+    /**
+     * Max Completion Tokens
+     */
+    max_completion_tokens?: number | null;
+    /**
+     * Max Tokens
+     */
+    max_tokens?: number | null;
+    /**
+     * Messages
+     */
+    messages: Array<MessageIn>;
+    /**
+     * Model
+     */
+    model: string;
+    /**
+     * N
+     */
+    n?: number;
+    response_format?: ResponseFormat | null;
+    /**
+     * Stop
+     */
+    stop?: string | Array<string> | null;
+    /**
+     * Stream
+     */
+    stream?: boolean;
+    stream_options?: StreamOptions | null;
+    /**
+     * Temperature
+     */
+    temperature?: number | null;
+    /**
+     * Tool Choice
+     */
+    tool_choice?: 'none' | 'auto' | 'required' | NamedToolChoice | null;
+    /**
+     * Tools
+     */
+    tools?: Array<ToolSpec> | null;
+    /**
+     * Top P
+     */
+    top_p?: number | null;
+    /**
+     * User
+     */
+    user?: string | null;
+};
+
+/**
  * Check
  */
 export type Check = {
@@ -362,6 +451,571 @@ export type Check = {
 };
 
 /**
+ * DeploymentCreate
+ */
+export type DeploymentCreate = {
+    /**
+     * Cost Per Mtok
+     */
+    cost_per_mtok?: number | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean;
+    /**
+     * Model
+     *
+     * Catalog id or slug
+     */
+    model: string;
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Priority
+     */
+    priority?: number;
+    /**
+     * Provider Id
+     */
+    provider_id: string;
+    /**
+     * Upstream Model
+     *
+     * The provider's name for the model; the slug by default
+     */
+    upstream_model?: string | null;
+    /**
+     * Weight
+     */
+    weight?: number;
+};
+
+/**
+ * DeploymentMetrics
+ */
+export type DeploymentMetrics = {
+    /**
+     * Bucket
+     */
+    bucket: 'minute' | 'hour';
+    /**
+     * Deployment Id
+     */
+    deployment_id: string;
+    /**
+     * Points
+     *
+     * Buckets with traffic, oldest first
+     */
+    points: Array<MetricPoint>;
+    /**
+     * Since
+     */
+    since: string;
+    total: MetricFigures;
+};
+
+/**
+ * DeploymentRead
+ */
+export type DeploymentRead = {
+    /**
+     * Cost Per Mtok
+     */
+    cost_per_mtok: number | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Enabled
+     */
+    enabled: boolean;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Model Id
+     */
+    model_id: string;
+    /**
+     * Model Slug
+     */
+    model_slug: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Priority
+     */
+    priority: number;
+    /**
+     * Provider Id
+     */
+    provider_id: string;
+    /**
+     * Shared
+     */
+    shared: boolean;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    /**
+     * Upstream Model
+     */
+    upstream_model: string;
+    /**
+     * Weight
+     */
+    weight: number;
+};
+
+/**
+ * DeploymentUpdate
+ */
+export type DeploymentUpdate = {
+    /**
+     * Cost Per Mtok
+     */
+    cost_per_mtok?: number | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean | null;
+    /**
+     * Model
+     */
+    model?: string | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Priority
+     */
+    priority?: number | null;
+    /**
+     * Provider Id
+     */
+    provider_id?: string | null;
+    /**
+     * Upstream Model
+     */
+    upstream_model?: string | null;
+    /**
+     * Weight
+     */
+    weight?: number | null;
+};
+
+/**
+ * EngineCreate
+ */
+export type EngineCreate = {
+    /**
+     * Description
+     */
+    description?: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Slug
+     */
+    slug: string;
+    version: VersionSpec;
+};
+
+/**
+ * EngineDetail
+ */
+export type EngineDetail = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Latest Version
+     */
+    latest_version: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Published Version
+     */
+    published_version: number | null;
+    /**
+     * Slug
+     */
+    slug: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    /**
+     * Versions
+     */
+    versions: Array<VersionRead>;
+};
+
+/**
+ * EngineRead
+ */
+export type EngineRead = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Latest Version
+     */
+    latest_version: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Published Version
+     */
+    published_version: number | null;
+    /**
+     * Slug
+     */
+    slug: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * EngineUpdate
+ */
+export type EngineUpdate = {
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+};
+
+/**
+ * EntryRead
+ */
+export type EntryRead = {
+    /**
+     * Account Id
+     */
+    account_id: string;
+    account_kind: AccountKind;
+    /**
+     * Amount
+     */
+    amount: number;
+    /**
+     * Balance After
+     */
+    balance_after: number;
+    /**
+     * User Id
+     */
+    user_id: string | null;
+};
+
+/**
+ * ExecuteRequest
+ */
+export type ExecuteRequest = {
+    /**
+     * Inputs
+     */
+    inputs?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Stream
+     */
+    stream?: boolean;
+};
+
+/**
+ * ExecutionDetail
+ */
+export type ExecutionDetail = {
+    /**
+     * Attempts
+     */
+    attempts: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Cached Tokens
+     */
+    cached_tokens: number;
+    /**
+     * Charged Tokens
+     */
+    charged_tokens: number;
+    /**
+     * Completion Tokens
+     */
+    completion_tokens: number;
+    /**
+     * Cost Nanos
+     */
+    cost_nanos: number;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Deployment Id
+     */
+    deployment_id: string | null;
+    /**
+     * Engine Id
+     */
+    engine_id: string | null;
+    /**
+     * Engine Version Id
+     */
+    engine_version_id: string | null;
+    /**
+     * Error Code
+     */
+    error_code: string | null;
+    /**
+     * Error Message
+     */
+    error_message: string | null;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Inputs
+     */
+    inputs: {
+        [key: string]: unknown;
+    };
+    /**
+     * Latency Ms
+     */
+    latency_ms: number | null;
+    /**
+     * Model Slug
+     */
+    model_slug: string;
+    /**
+     * Output
+     */
+    output: unknown;
+    /**
+     * Prompt Tokens
+     */
+    prompt_tokens: number;
+    /**
+     * Quality Score
+     */
+    quality_score: number | null;
+    source: ExecutionSource;
+    status: ExecutionStatus;
+    /**
+     * Stream
+     */
+    stream: boolean;
+    /**
+     * Ttft Ms
+     */
+    ttft_ms: number | null;
+    /**
+     * User Id
+     */
+    user_id: string;
+};
+
+/**
+ * ExecutionRead
+ */
+export type ExecutionRead = {
+    /**
+     * Cached Tokens
+     */
+    cached_tokens: number;
+    /**
+     * Charged Tokens
+     */
+    charged_tokens: number;
+    /**
+     * Completion Tokens
+     */
+    completion_tokens: number;
+    /**
+     * Cost Nanos
+     */
+    cost_nanos: number;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Deployment Id
+     */
+    deployment_id: string | null;
+    /**
+     * Engine Id
+     */
+    engine_id: string | null;
+    /**
+     * Engine Version Id
+     */
+    engine_version_id: string | null;
+    /**
+     * Error Code
+     */
+    error_code: string | null;
+    /**
+     * Error Message
+     */
+    error_message: string | null;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Latency Ms
+     */
+    latency_ms: number | null;
+    /**
+     * Model Slug
+     */
+    model_slug: string;
+    /**
+     * Prompt Tokens
+     */
+    prompt_tokens: number;
+    /**
+     * Quality Score
+     */
+    quality_score: number | null;
+    source: ExecutionSource;
+    status: ExecutionStatus;
+    /**
+     * Stream
+     */
+    stream: boolean;
+    /**
+     * Ttft Ms
+     */
+    ttft_ms: number | null;
+    /**
+     * User Id
+     */
+    user_id: string;
+};
+
+/**
+ * ExecutionResult
+ *
+ * The answer of an engine run through Athanor's own API.
+ */
+export type ExecutionResult = {
+    /**
+     * Balance
+     */
+    balance?: number | null;
+    /**
+     * Charged Tokens
+     */
+    charged_tokens: number;
+    /**
+     * Execution Id
+     */
+    execution_id: string;
+    /**
+     * Output
+     */
+    output: unknown;
+    /**
+     * Text
+     */
+    text: string | null;
+    /**
+     * Usage
+     */
+    usage: {
+        [key: string]: number;
+    };
+};
+
+/**
+ * ExecutionSource
+ */
+export type ExecutionSource = 'api' | 'gateway' | 'playground';
+
+/**
+ * ExecutionStatus
+ */
+export type ExecutionStatus = 'running' | 'succeeded' | 'failed';
+
+/**
+ * FieldChange
+ */
+export type FieldChange = {
+    /**
+     * After
+     */
+    after: unknown;
+    /**
+     * Before
+     */
+    before: unknown;
+    /**
+     * Diff
+     */
+    diff?: string;
+    /**
+     * Field
+     */
+    field: string;
+};
+
+/**
  * ForgotPasswordRequest
  */
 export type ForgotPasswordRequest = {
@@ -369,6 +1023,40 @@ export type ForgotPasswordRequest = {
      * Email
      */
     email: string;
+};
+
+/**
+ * FunctionCall
+ */
+export type FunctionCall = {
+    /**
+     * Arguments
+     */
+    arguments?: string;
+    /**
+     * Name
+     */
+    name: string;
+};
+
+/**
+ * FunctionSpec
+ */
+export type FunctionSpec = {
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Parameters
+     */
+    parameters?: {
+        [key: string]: unknown;
+    };
 };
 
 /**
@@ -490,6 +1178,186 @@ export type InvitationRead = {
 };
 
 /**
+ * JsonSchemaFormat
+ */
+export type JsonSchemaFormat = {
+    /**
+     * Name
+     */
+    name?: string;
+    /**
+     * Schema
+     */
+    schema?: {
+        [key: string]: unknown;
+    };
+};
+
+/**
+ * LevelAssign
+ */
+export type LevelAssign = {
+    /**
+     * Level
+     */
+    level: string;
+};
+
+/**
+ * LevelCreate
+ */
+export type LevelCreate = {
+    /**
+     * Benefits
+     */
+    benefits?: Array<string>;
+    /**
+     * Description
+     */
+    description?: string;
+    /**
+     * Features
+     */
+    features?: Array<string>;
+    /**
+     * Is Default
+     */
+    is_default?: boolean;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Position
+     */
+    position?: number;
+    pricing?: LevelPricing;
+    restrictions?: Restrictions;
+    /**
+     * Slug
+     */
+    slug: string;
+    /**
+     * Upgrades To
+     */
+    upgrades_to?: Array<string>;
+};
+
+/**
+ * LevelPricing
+ *
+ * What the level costs and what it grants each period. Payment is not taken here.
+ */
+export type LevelPricing = {
+    /**
+     * Currency
+     */
+    currency?: string;
+    /**
+     * Period
+     */
+    period?: 'month' | 'year' | 'none';
+    /**
+     * Price Cents
+     */
+    price_cents?: number;
+    /**
+     * Tokens Per Period
+     */
+    tokens_per_period?: number;
+};
+
+/**
+ * LevelRead
+ */
+export type LevelRead = {
+    /**
+     * Benefits
+     */
+    benefits: Array<string>;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Features
+     */
+    features: Array<string>;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Is Default
+     */
+    is_default: boolean;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Position
+     */
+    position: number;
+    pricing: LevelPricing;
+    restrictions: Restrictions;
+    /**
+     * Slug
+     */
+    slug: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    /**
+     * Upgrades To
+     */
+    upgrades_to: Array<string>;
+};
+
+/**
+ * LevelUpdate
+ *
+ * Only the fields sent change; `restrictions` and `pricing` are replaced as a whole.
+ */
+export type LevelUpdate = {
+    /**
+     * Benefits
+     */
+    benefits?: Array<string> | null;
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Features
+     */
+    features?: Array<string> | null;
+    /**
+     * Is Default
+     */
+    is_default?: boolean | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Position
+     */
+    position?: number | null;
+    pricing?: LevelPricing | null;
+    restrictions?: Restrictions | null;
+    /**
+     * Upgrades To
+     */
+    upgrades_to?: Array<string> | null;
+};
+
+/**
  * LoginRequest
  */
 export type LoginRequest = {
@@ -585,6 +1453,281 @@ export type MembershipSummary = {
 };
 
 /**
+ * MessageIn
+ */
+export type MessageIn = {
+    /**
+     * Content
+     */
+    content?: string | Array<TextPart> | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Role
+     */
+    role: 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+    /**
+     * Tool Call Id
+     */
+    tool_call_id?: string | null;
+    /**
+     * Tool Calls
+     */
+    tool_calls?: Array<ToolCallIn> | null;
+};
+
+/**
+ * MetricFigures
+ */
+export type MetricFigures = {
+    /**
+     * Completion Tokens
+     */
+    completion_tokens: number;
+    /**
+     * Cost Nanos
+     */
+    cost_nanos: number;
+    /**
+     * Error Rate
+     */
+    error_rate: number;
+    /**
+     * Errors
+     */
+    errors: number;
+    /**
+     * P50 Latency Ms
+     */
+    p50_latency_ms: number | null;
+    /**
+     * P50 Ttft Ms
+     */
+    p50_ttft_ms: number | null;
+    /**
+     * P95 Latency Ms
+     */
+    p95_latency_ms: number | null;
+    /**
+     * Prompt Tokens
+     */
+    prompt_tokens: number;
+    /**
+     * Requests
+     */
+    requests: number;
+};
+
+/**
+ * MetricPoint
+ */
+export type MetricPoint = {
+    /**
+     * Bucket Start
+     */
+    bucket_start: string;
+    /**
+     * Completion Tokens
+     */
+    completion_tokens: number;
+    /**
+     * Cost Nanos
+     */
+    cost_nanos: number;
+    /**
+     * Error Rate
+     */
+    error_rate: number;
+    /**
+     * Errors
+     */
+    errors: number;
+    /**
+     * P50 Latency Ms
+     */
+    p50_latency_ms: number | null;
+    /**
+     * P50 Ttft Ms
+     */
+    p50_ttft_ms: number | null;
+    /**
+     * P95 Latency Ms
+     */
+    p95_latency_ms: number | null;
+    /**
+     * Prompt Tokens
+     */
+    prompt_tokens: number;
+    /**
+     * Requests
+     */
+    requests: number;
+};
+
+/**
+ * ModelCreate
+ */
+export type ModelCreate = {
+    /**
+     * Active
+     */
+    active?: boolean;
+    /**
+     * Cached Price
+     */
+    cached_price?: number;
+    /**
+     * Capabilities
+     */
+    capabilities?: Array<'chat' | 'streaming' | 'tools' | 'json' | 'vision' | 'embeddings'>;
+    /**
+     * Context Window
+     */
+    context_window?: number;
+    /**
+     * Input Price
+     */
+    input_price?: number;
+    /**
+     * Max Output Tokens
+     */
+    max_output_tokens?: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Output Price
+     */
+    output_price?: number;
+    /**
+     * Slug
+     */
+    slug: string;
+    /**
+     * Vendor
+     */
+    vendor: string;
+};
+
+/**
+ * ModelRead
+ */
+export type ModelRead = {
+    /**
+     * Active
+     */
+    active: boolean;
+    /**
+     * Capabilities
+     */
+    capabilities: Array<string>;
+    catalog_prices: PriceSet;
+    /**
+     * Context Window
+     */
+    context_window: number;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Max Output Tokens
+     */
+    max_output_tokens: number;
+    /**
+     * Name
+     */
+    name: string;
+    override: PriceOverrideRead | null;
+    /**
+     * What this tenant pays: the catalog price or its own
+     */
+    prices: PriceSet;
+    /**
+     * Slug
+     */
+    slug: string;
+    /**
+     * Vendor
+     */
+    vendor: string;
+};
+
+/**
+ * ModelUpdate
+ *
+ * The slug does not change: engines and levels refer to models by it.
+ */
+export type ModelUpdate = {
+    /**
+     * Active
+     */
+    active?: boolean | null;
+    /**
+     * Cached Price
+     */
+    cached_price?: number | null;
+    /**
+     * Capabilities
+     */
+    capabilities?: Array<'chat' | 'streaming' | 'tools' | 'json' | 'vision' | 'embeddings'> | null;
+    /**
+     * Context Window
+     */
+    context_window?: number | null;
+    /**
+     * Input Price
+     */
+    input_price?: number | null;
+    /**
+     * Max Output Tokens
+     */
+    max_output_tokens?: number | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Output Price
+     */
+    output_price?: number | null;
+    /**
+     * Vendor
+     */
+    vendor?: string | null;
+};
+
+/**
+ * MyLevel
+ */
+export type MyLevel = {
+    concurrent_runs: Usage;
+    executions_today: Usage;
+    level: LevelRead | null;
+    /**
+     * Period End
+     */
+    period_end: string | null;
+    /**
+     * Period Start
+     */
+    period_start: string | null;
+    /**
+     * Subscribed
+     *
+     * False when the tenant's default level applies
+     */
+    subscribed: boolean;
+    /**
+     * Tokens Available
+     */
+    tokens_available: number;
+};
+
+/**
  * MyTenant
  */
 export type MyTenant = {
@@ -602,6 +1745,22 @@ export type MyTenant = {
      */
     slug: string;
     status: TenantStatus;
+};
+
+/**
+ * NamedToolChoice
+ */
+export type NamedToolChoice = {
+    /**
+     * Function
+     */
+    function: FunctionSpec | {
+        [key: string]: string;
+    };
+    /**
+     * Type
+     */
+    type: 'function';
 };
 
 /**
@@ -669,6 +1828,54 @@ export type PageAuditEventRead = {
 };
 
 /**
+ * Page[DeploymentRead]
+ */
+export type PageDeploymentRead = {
+    /**
+     * Items
+     */
+    items: Array<DeploymentRead>;
+    /**
+     * Next Cursor
+     *
+     * Pass as `cursor` to get the next page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[EngineRead]
+ */
+export type PageEngineRead = {
+    /**
+     * Items
+     */
+    items: Array<EngineRead>;
+    /**
+     * Next Cursor
+     *
+     * Pass as `cursor` to get the next page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[ExecutionRead]
+ */
+export type PageExecutionRead = {
+    /**
+     * Items
+     */
+    items: Array<ExecutionRead>;
+    /**
+     * Next Cursor
+     *
+     * Pass as `cursor` to get the next page
+     */
+    next_cursor: string | null;
+};
+
+/**
  * Page[InvitationRead]
  */
 export type PageInvitationRead = {
@@ -676,6 +1883,22 @@ export type PageInvitationRead = {
      * Items
      */
     items: Array<InvitationRead>;
+    /**
+     * Next Cursor
+     *
+     * Pass as `cursor` to get the next page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[LevelRead]
+ */
+export type PageLevelRead = {
+    /**
+     * Items
+     */
+    items: Array<LevelRead>;
     /**
      * Next Cursor
      *
@@ -698,6 +1921,162 @@ export type PageMemberRead = {
      * Pass as `cursor` to get the next page
      */
     next_cursor: string | null;
+};
+
+/**
+ * Page[ModelRead]
+ */
+export type PageModelRead = {
+    /**
+     * Items
+     */
+    items: Array<ModelRead>;
+    /**
+     * Next Cursor
+     *
+     * Pass as `cursor` to get the next page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[ProviderRead]
+ */
+export type PageProviderRead = {
+    /**
+     * Items
+     */
+    items: Array<ProviderRead>;
+    /**
+     * Next Cursor
+     *
+     * Pass as `cursor` to get the next page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[StatementLine]
+ */
+export type PageStatementLine = {
+    /**
+     * Items
+     */
+    items: Array<StatementLine>;
+    /**
+     * Next Cursor
+     *
+     * Pass as `cursor` to get the next page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Parameters
+ */
+export type Parameters = {
+    /**
+     * Max Tokens
+     */
+    max_tokens?: number | null;
+    /**
+     * Stop
+     */
+    stop?: Array<string>;
+    /**
+     * Temperature
+     */
+    temperature?: number | null;
+    /**
+     * Top P
+     */
+    top_p?: number | null;
+};
+
+/**
+ * PlaygroundRequest
+ */
+export type PlaygroundRequest = {
+    /**
+     * Inputs
+     */
+    inputs?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Stream
+     */
+    stream?: boolean;
+    /**
+     * Version
+     */
+    version?: number | null;
+};
+
+/**
+ * PriceOverrideRead
+ */
+export type PriceOverrideRead = {
+    /**
+     * Cached Price
+     */
+    cached_price: number | null;
+    /**
+     * Input Price
+     */
+    input_price: number | null;
+    /**
+     * Markup Bps
+     */
+    markup_bps: number;
+    /**
+     * Output Price
+     */
+    output_price: number | null;
+};
+
+/**
+ * PriceOverrideSet
+ *
+ * Fixed prices where given, else the catalog price with the markup.
+ */
+export type PriceOverrideSet = {
+    /**
+     * Cached Price
+     */
+    cached_price?: number | null;
+    /**
+     * Input Price
+     */
+    input_price?: number | null;
+    /**
+     * Markup Bps
+     */
+    markup_bps?: number;
+    /**
+     * Output Price
+     */
+    output_price?: number | null;
+};
+
+/**
+ * PriceSet
+ *
+ * Micro-dollars per million tokens.
+ */
+export type PriceSet = {
+    /**
+     * Cached
+     */
+    cached: number;
+    /**
+     * Input
+     */
+    input: number;
+    /**
+     * Output
+     */
+    output: number;
 };
 
 /**
@@ -775,6 +2154,187 @@ export type ProfileUpdate = {
 };
 
 /**
+ * ProviderCreate
+ */
+export type ProviderCreate = {
+    /**
+     * Api Key
+     */
+    api_key?: null;
+    /**
+     * Base Url
+     *
+     * The provider's public API when omitted
+     */
+    base_url?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean;
+    kind: ProviderKind;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Options
+     *
+     * Checked against the kind
+     */
+    options?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Timeout Seconds
+     */
+    timeout_seconds?: number;
+};
+
+/**
+ * ProviderKind
+ */
+export type ProviderKind = 'openai' | 'azure_openai' | 'anthropic' | 'gemini' | 'mock';
+
+/**
+ * ProviderRead
+ */
+export type ProviderRead = {
+    /**
+     * Api Key Hint
+     *
+     * The key's last characters, to tell keys apart
+     */
+    api_key_hint: string | null;
+    /**
+     * Base Url
+     */
+    base_url: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Enabled
+     */
+    enabled: boolean;
+    /**
+     * Has Api Key
+     */
+    has_api_key: boolean;
+    /**
+     * Id
+     */
+    id: string;
+    kind: ProviderKind;
+    /**
+     * Last Test Error
+     */
+    last_test_error: string | null;
+    /**
+     * Last Test Ok
+     */
+    last_test_ok: boolean | null;
+    /**
+     * Last Tested At
+     */
+    last_tested_at: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Options
+     */
+    options: {
+        [key: string]: unknown;
+    };
+    /**
+     * Shared
+     *
+     * Offered by the platform to every tenant
+     */
+    shared: boolean;
+    /**
+     * Timeout Seconds
+     */
+    timeout_seconds: number;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * ProviderTest
+ */
+export type ProviderTest = {
+    /**
+     * Model
+     *
+     * Upstream model; a deployment's by default
+     */
+    model?: string | null;
+};
+
+/**
+ * ProviderTestResult
+ */
+export type ProviderTestResult = {
+    /**
+     * Error
+     *
+     * A FailureKind, or decryption_failed
+     */
+    error: string | null;
+    /**
+     * Latency Ms
+     */
+    latency_ms: number;
+    /**
+     * Message
+     */
+    message: string | null;
+    /**
+     * Ok
+     */
+    ok: boolean;
+};
+
+/**
+ * ProviderUpdate
+ *
+ * Only the fields sent change. A new `api_key` replaces the old one; `null` removes it.
+ */
+export type ProviderUpdate = {
+    /**
+     * Api Key
+     */
+    api_key?: null;
+    /**
+     * Base Url
+     */
+    base_url?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Options
+     */
+    options?: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Timeout Seconds
+     */
+    timeout_seconds?: number | null;
+};
+
+/**
  * Readiness
  */
 export type Readiness = {
@@ -786,6 +2346,28 @@ export type Readiness = {
      * Status
      */
     status: 'ready' | 'not_ready';
+};
+
+/**
+ * Refund
+ *
+ * Give back (part of) a charge.
+ */
+export type Refund = {
+    /**
+     * Amount
+     *
+     * Tokens
+     */
+    amount: number;
+    /**
+     * Memo
+     */
+    memo?: string;
+    /**
+     * Transaction Id
+     */
+    transaction_id: string;
 };
 
 /**
@@ -825,16 +2407,93 @@ export type ResetPasswordRequest = {
 };
 
 /**
+ * ResponseFormat
+ */
+export type ResponseFormat = {
+    json_schema?: JsonSchemaFormat | null;
+    /**
+     * Type
+     */
+    type: 'text' | 'json_object' | 'json_schema';
+};
+
+/**
+ * Restrictions
+ *
+ * What a level limits; an absent (null) restriction does not limit.
+ */
+export type Restrictions = {
+    /**
+     * Allowed Engines
+     */
+    allowed_engines?: Array<string> | null;
+    /**
+     * Allowed Models
+     */
+    allowed_models?: Array<string> | null;
+    /**
+     * Concurrent Runs
+     */
+    concurrent_runs?: number | null;
+    /**
+     * Executions Per Day
+     */
+    executions_per_day?: number | null;
+    /**
+     * Max Output Tokens
+     */
+    max_output_tokens?: number | null;
+    /**
+     * Overdraft Tokens
+     */
+    overdraft_tokens?: number | null;
+    /**
+     * Rate Limit
+     */
+    rate_limit?: string | null;
+    /**
+     * Storage Quota Bytes
+     */
+    storage_quota_bytes?: number | null;
+};
+
+/**
  * Role
  */
 export type Role = 'owner' | 'admin' | 'member' | 'viewer';
+
+/**
+ * RoutingRead
+ */
+export type RoutingRead = {
+    /**
+     * Configured
+     *
+     * False when the platform default applies
+     */
+    configured: boolean;
+    /**
+     * The strategy in effect
+     */
+    strategy: Strategy;
+};
+
+/**
+ * RoutingUpdate
+ */
+export type RoutingUpdate = {
+    /**
+     * null returns to the platform default
+     */
+    strategy: Strategy | null;
+};
 
 /**
  * Scope
  *
  * Scopes an API key can carry.
  */
-export type Scope = 'engines:execute' | 'workflows:run' | 'files:read' | 'files:write' | 'admin';
+export type Scope = 'engines:execute' | 'engines:read' | 'engines:write' | 'executions:read_all' | 'providers:read' | 'providers:manage' | 'levels:manage' | 'wallet:read' | 'wallet:manage' | 'workflows:run' | 'files:read' | 'files:write' | 'admin';
 
 /**
  * SessionRead
@@ -853,6 +2512,83 @@ export type SessionRead = {
      */
     tenant_id: string | null;
     user: UserRead;
+};
+
+/**
+ * StatementLine
+ */
+export type StatementLine = {
+    /**
+     * Amount
+     *
+     * Positive in, negative out
+     */
+    amount: number;
+    /**
+     * Balance After
+     */
+    balance_after: number;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Id
+     *
+     * The entry
+     */
+    id: string;
+    kind: TransactionKind;
+    /**
+     * Memo
+     */
+    memo: string;
+    /**
+     * Reference Id
+     */
+    reference_id: string | null;
+    /**
+     * Reference Type
+     */
+    reference_type: string | null;
+    /**
+     * Transaction Id
+     */
+    transaction_id: string;
+};
+
+/**
+ * Strategy
+ */
+export type Strategy = 'round_robin' | 'weighted' | 'least_latency' | 'least_cost' | 'least_busy' | 'fallback';
+
+/**
+ * StreamOptions
+ */
+export type StreamOptions = {
+    /**
+     * Include Usage
+     */
+    include_usage?: boolean;
+};
+
+/**
+ * SubscriptionRead
+ */
+export type SubscriptionRead = {
+    level: LevelRead;
+    /**
+     * Period End
+     */
+    period_end: string | null;
+    /**
+     * Period Start
+     */
+    period_start: string;
+    /**
+     * User Id
+     */
+    user_id: string;
 };
 
 /**
@@ -945,6 +2681,20 @@ export type TenantUpdate = {
 };
 
 /**
+ * TextPart
+ */
+export type TextPart = {
+    /**
+     * Text
+     */
+    text: string;
+    /**
+     * Type
+     */
+    type: 'text';
+};
+
+/**
  * Theme
  */
 export type Theme = {
@@ -1034,6 +2784,130 @@ export type TokenRequest = {
 };
 
 /**
+ * ToolCallIn
+ */
+export type ToolCallIn = {
+    function: FunctionCall;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Type
+     */
+    type?: 'function';
+};
+
+/**
+ * ToolSpec
+ */
+export type ToolSpec = {
+    function: FunctionSpec;
+    /**
+     * Type
+     */
+    type: 'function';
+};
+
+/**
+ * TopUp
+ *
+ * Tokens credited by an admin (purchases come with payments, later).
+ */
+export type TopUp = {
+    /**
+     * Amount
+     *
+     * Tokens
+     */
+    amount: number;
+    /**
+     * Memo
+     */
+    memo?: string;
+    /**
+     * Target
+     *
+     * "pool", "me" or a member's user id
+     */
+    target: 'pool' | 'me' | string;
+};
+
+/**
+ * TransactionKind
+ */
+export type TransactionKind = 'grant' | 'top_up' | 'settle' | 'refund' | 'transfer' | 'expire';
+
+/**
+ * TransactionRead
+ */
+export type TransactionRead = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Entries
+     */
+    entries: Array<EntryRead>;
+    /**
+     * Id
+     */
+    id: string;
+    kind: TransactionKind;
+    /**
+     * Memo
+     */
+    memo: string;
+    /**
+     * Reference Id
+     */
+    reference_id: string | null;
+    /**
+     * Reference Type
+     */
+    reference_type: string | null;
+};
+
+/**
+ * Transfer
+ *
+ * Tokens from the tenant pool to a member.
+ */
+export type Transfer = {
+    /**
+     * Amount
+     *
+     * Tokens
+     */
+    amount: number;
+    /**
+     * Memo
+     */
+    memo?: string;
+    /**
+     * User Id
+     */
+    user_id: string;
+};
+
+/**
+ * Usage
+ *
+ * Where the member stands against a restriction; `limit` is null when unlimited.
+ */
+export type Usage = {
+    /**
+     * Limit
+     */
+    limit: number | null;
+    /**
+     * Used
+     */
+    used: number;
+};
+
+/**
  * UserRead
  */
 export type UserRead = {
@@ -1066,6 +2940,430 @@ export type UserRead = {
      */
     name: string;
 };
+
+/**
+ * VersionDiff
+ */
+export type VersionDiff = {
+    /**
+     * Changes
+     */
+    changes: Array<FieldChange>;
+    /**
+     * From Version
+     */
+    from_version: number;
+    /**
+     * To Version
+     */
+    to_version: number;
+};
+
+/**
+ * VersionRead
+ */
+export type VersionRead = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Input Schema
+     */
+    input_schema: {
+        [key: string]: unknown;
+    };
+    /**
+     * Model
+     */
+    model: string;
+    /**
+     * Notes
+     */
+    notes: string;
+    /**
+     * Number
+     */
+    number: number;
+    /**
+     * Output Schema
+     */
+    output_schema: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Parameters
+     */
+    parameters: {
+        [key: string]: unknown;
+    };
+    /**
+     * Prompt Template
+     */
+    prompt_template: string;
+    /**
+     * Published At
+     */
+    published_at: string | null;
+    routing_strategy: Strategy | null;
+    status: VersionStatus;
+    /**
+     * System Prompt
+     */
+    system_prompt: string;
+};
+
+/**
+ * VersionSpec
+ *
+ * Everything a version defines; published versions never change.
+ */
+export type VersionSpec = {
+    /**
+     * Input Schema
+     */
+    input_schema?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Model
+     */
+    model: string;
+    /**
+     * Notes
+     */
+    notes?: string;
+    /**
+     * Output Schema
+     */
+    output_schema?: {
+        [key: string]: unknown;
+    } | null;
+    parameters?: Parameters;
+    /**
+     * Prompt Template
+     */
+    prompt_template: string;
+    routing_strategy?: Strategy | null;
+    /**
+     * System Prompt
+     */
+    system_prompt?: string;
+};
+
+/**
+ * VersionStatus
+ */
+export type VersionStatus = 'draft' | 'published' | 'retired';
+
+/**
+ * WalletRead
+ */
+export type WalletRead = {
+    /**
+     * Account Id
+     */
+    account_id: string;
+    /**
+     * Available
+     *
+     * balance - held
+     */
+    available: number;
+    /**
+     * Balance
+     */
+    balance: number;
+    /**
+     * Held
+     *
+     * Set aside for calls in flight
+     */
+    held: number;
+    kind: AccountKind;
+    /**
+     * User Id
+     */
+    user_id: string | null;
+};
+
+/**
+ * ProviderCreate
+ */
+export type ProviderCreateWritable = {
+    /**
+     * Api Key
+     */
+    api_key?: string | null;
+    /**
+     * Base Url
+     *
+     * The provider's public API when omitted
+     */
+    base_url?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean;
+    kind: ProviderKind;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Options
+     *
+     * Checked against the kind
+     */
+    options?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Timeout Seconds
+     */
+    timeout_seconds?: number;
+};
+
+/**
+ * ProviderUpdate
+ *
+ * Only the fields sent change. A new `api_key` replaces the old one; `null` removes it.
+ */
+export type ProviderUpdateWritable = {
+    /**
+     * Api Key
+     */
+    api_key?: string | null;
+    /**
+     * Base Url
+     */
+    base_url?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Options
+     */
+    options?: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Timeout Seconds
+     */
+    timeout_seconds?: number | null;
+};
+
+export type ListSharedDeploymentsApiAdminDeploymentsGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page
+         */
+        cursor?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+    };
+    url: '/api/admin/deployments';
+};
+
+export type ListSharedDeploymentsApiAdminDeploymentsGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ListSharedDeploymentsApiAdminDeploymentsGetError = ListSharedDeploymentsApiAdminDeploymentsGetErrors[keyof ListSharedDeploymentsApiAdminDeploymentsGetErrors];
+
+export type ListSharedDeploymentsApiAdminDeploymentsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageDeploymentRead;
+};
+
+export type ListSharedDeploymentsApiAdminDeploymentsGetResponse = ListSharedDeploymentsApiAdminDeploymentsGetResponses[keyof ListSharedDeploymentsApiAdminDeploymentsGetResponses];
+
+export type CreateSharedDeploymentApiAdminDeploymentsPostData = {
+    body: DeploymentCreate;
+    path?: never;
+    query?: never;
+    url: '/api/admin/deployments';
+};
+
+export type CreateSharedDeploymentApiAdminDeploymentsPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type CreateSharedDeploymentApiAdminDeploymentsPostError = CreateSharedDeploymentApiAdminDeploymentsPostErrors[keyof CreateSharedDeploymentApiAdminDeploymentsPostErrors];
+
+export type CreateSharedDeploymentApiAdminDeploymentsPostResponses = {
+    /**
+     * Successful Response
+     */
+    201: DeploymentRead;
+};
+
+export type CreateSharedDeploymentApiAdminDeploymentsPostResponse = CreateSharedDeploymentApiAdminDeploymentsPostResponses[keyof CreateSharedDeploymentApiAdminDeploymentsPostResponses];
+
+export type DeleteSharedDeploymentApiAdminDeploymentsDeploymentIdDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Deployment Id
+         */
+        deployment_id: string;
+    };
+    query?: never;
+    url: '/api/admin/deployments/{deployment_id}';
+};
+
+export type DeleteSharedDeploymentApiAdminDeploymentsDeploymentIdDeleteErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type DeleteSharedDeploymentApiAdminDeploymentsDeploymentIdDeleteError = DeleteSharedDeploymentApiAdminDeploymentsDeploymentIdDeleteErrors[keyof DeleteSharedDeploymentApiAdminDeploymentsDeploymentIdDeleteErrors];
+
+export type DeleteSharedDeploymentApiAdminDeploymentsDeploymentIdDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeleteSharedDeploymentApiAdminDeploymentsDeploymentIdDeleteResponse = DeleteSharedDeploymentApiAdminDeploymentsDeploymentIdDeleteResponses[keyof DeleteSharedDeploymentApiAdminDeploymentsDeploymentIdDeleteResponses];
+
+export type UpdateSharedDeploymentApiAdminDeploymentsDeploymentIdPatchData = {
+    body: DeploymentUpdate;
+    path: {
+        /**
+         * Deployment Id
+         */
+        deployment_id: string;
+    };
+    query?: never;
+    url: '/api/admin/deployments/{deployment_id}';
+};
+
+export type UpdateSharedDeploymentApiAdminDeploymentsDeploymentIdPatchErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type UpdateSharedDeploymentApiAdminDeploymentsDeploymentIdPatchError = UpdateSharedDeploymentApiAdminDeploymentsDeploymentIdPatchErrors[keyof UpdateSharedDeploymentApiAdminDeploymentsDeploymentIdPatchErrors];
+
+export type UpdateSharedDeploymentApiAdminDeploymentsDeploymentIdPatchResponses = {
+    /**
+     * Successful Response
+     */
+    200: DeploymentRead;
+};
+
+export type UpdateSharedDeploymentApiAdminDeploymentsDeploymentIdPatchResponse = UpdateSharedDeploymentApiAdminDeploymentsDeploymentIdPatchResponses[keyof UpdateSharedDeploymentApiAdminDeploymentsDeploymentIdPatchResponses];
 
 export type ImpersonateApiAdminImpersonationsPostData = {
     body: ImpersonationCreate;
@@ -1111,6 +3409,519 @@ export type ImpersonateApiAdminImpersonationsPostResponses = {
 };
 
 export type ImpersonateApiAdminImpersonationsPostResponse = ImpersonateApiAdminImpersonationsPostResponses[keyof ImpersonateApiAdminImpersonationsPostResponses];
+
+export type ListCatalogApiAdminModelsGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page
+         */
+        cursor?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+    };
+    url: '/api/admin/models';
+};
+
+export type ListCatalogApiAdminModelsGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ListCatalogApiAdminModelsGetError = ListCatalogApiAdminModelsGetErrors[keyof ListCatalogApiAdminModelsGetErrors];
+
+export type ListCatalogApiAdminModelsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageModelRead;
+};
+
+export type ListCatalogApiAdminModelsGetResponse = ListCatalogApiAdminModelsGetResponses[keyof ListCatalogApiAdminModelsGetResponses];
+
+export type CreateCatalogModelApiAdminModelsPostData = {
+    body: ModelCreate;
+    path?: never;
+    query?: never;
+    url: '/api/admin/models';
+};
+
+export type CreateCatalogModelApiAdminModelsPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type CreateCatalogModelApiAdminModelsPostError = CreateCatalogModelApiAdminModelsPostErrors[keyof CreateCatalogModelApiAdminModelsPostErrors];
+
+export type CreateCatalogModelApiAdminModelsPostResponses = {
+    /**
+     * Successful Response
+     */
+    201: ModelRead;
+};
+
+export type CreateCatalogModelApiAdminModelsPostResponse = CreateCatalogModelApiAdminModelsPostResponses[keyof CreateCatalogModelApiAdminModelsPostResponses];
+
+export type UpdateCatalogModelApiAdminModelsModelIdPatchData = {
+    body: ModelUpdate;
+    path: {
+        /**
+         * Model Id
+         */
+        model_id: string;
+    };
+    query?: never;
+    url: '/api/admin/models/{model_id}';
+};
+
+export type UpdateCatalogModelApiAdminModelsModelIdPatchErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type UpdateCatalogModelApiAdminModelsModelIdPatchError = UpdateCatalogModelApiAdminModelsModelIdPatchErrors[keyof UpdateCatalogModelApiAdminModelsModelIdPatchErrors];
+
+export type UpdateCatalogModelApiAdminModelsModelIdPatchResponses = {
+    /**
+     * Successful Response
+     */
+    200: ModelRead;
+};
+
+export type UpdateCatalogModelApiAdminModelsModelIdPatchResponse = UpdateCatalogModelApiAdminModelsModelIdPatchResponses[keyof UpdateCatalogModelApiAdminModelsModelIdPatchResponses];
+
+export type DeactivateCatalogModelApiAdminModelsModelIdDeactivatePostData = {
+    body?: never;
+    path: {
+        /**
+         * Model Id
+         */
+        model_id: string;
+    };
+    query?: never;
+    url: '/api/admin/models/{model_id}/deactivate';
+};
+
+export type DeactivateCatalogModelApiAdminModelsModelIdDeactivatePostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type DeactivateCatalogModelApiAdminModelsModelIdDeactivatePostError = DeactivateCatalogModelApiAdminModelsModelIdDeactivatePostErrors[keyof DeactivateCatalogModelApiAdminModelsModelIdDeactivatePostErrors];
+
+export type DeactivateCatalogModelApiAdminModelsModelIdDeactivatePostResponses = {
+    /**
+     * Successful Response
+     */
+    200: ModelRead;
+};
+
+export type DeactivateCatalogModelApiAdminModelsModelIdDeactivatePostResponse = DeactivateCatalogModelApiAdminModelsModelIdDeactivatePostResponses[keyof DeactivateCatalogModelApiAdminModelsModelIdDeactivatePostResponses];
+
+export type ListSharedProvidersApiAdminProvidersGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page
+         */
+        cursor?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+    };
+    url: '/api/admin/providers';
+};
+
+export type ListSharedProvidersApiAdminProvidersGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ListSharedProvidersApiAdminProvidersGetError = ListSharedProvidersApiAdminProvidersGetErrors[keyof ListSharedProvidersApiAdminProvidersGetErrors];
+
+export type ListSharedProvidersApiAdminProvidersGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageProviderRead;
+};
+
+export type ListSharedProvidersApiAdminProvidersGetResponse = ListSharedProvidersApiAdminProvidersGetResponses[keyof ListSharedProvidersApiAdminProvidersGetResponses];
+
+export type CreateSharedProviderApiAdminProvidersPostData = {
+    body: ProviderCreateWritable;
+    path?: never;
+    query?: never;
+    url: '/api/admin/providers';
+};
+
+export type CreateSharedProviderApiAdminProvidersPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type CreateSharedProviderApiAdminProvidersPostError = CreateSharedProviderApiAdminProvidersPostErrors[keyof CreateSharedProviderApiAdminProvidersPostErrors];
+
+export type CreateSharedProviderApiAdminProvidersPostResponses = {
+    /**
+     * Successful Response
+     */
+    201: ProviderRead;
+};
+
+export type CreateSharedProviderApiAdminProvidersPostResponse = CreateSharedProviderApiAdminProvidersPostResponses[keyof CreateSharedProviderApiAdminProvidersPostResponses];
+
+export type DeleteSharedProviderApiAdminProvidersProviderIdDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Provider Id
+         */
+        provider_id: string;
+    };
+    query?: never;
+    url: '/api/admin/providers/{provider_id}';
+};
+
+export type DeleteSharedProviderApiAdminProvidersProviderIdDeleteErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type DeleteSharedProviderApiAdminProvidersProviderIdDeleteError = DeleteSharedProviderApiAdminProvidersProviderIdDeleteErrors[keyof DeleteSharedProviderApiAdminProvidersProviderIdDeleteErrors];
+
+export type DeleteSharedProviderApiAdminProvidersProviderIdDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeleteSharedProviderApiAdminProvidersProviderIdDeleteResponse = DeleteSharedProviderApiAdminProvidersProviderIdDeleteResponses[keyof DeleteSharedProviderApiAdminProvidersProviderIdDeleteResponses];
+
+export type ReadSharedProviderApiAdminProvidersProviderIdGetData = {
+    body?: never;
+    path: {
+        /**
+         * Provider Id
+         */
+        provider_id: string;
+    };
+    query?: never;
+    url: '/api/admin/providers/{provider_id}';
+};
+
+export type ReadSharedProviderApiAdminProvidersProviderIdGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ReadSharedProviderApiAdminProvidersProviderIdGetError = ReadSharedProviderApiAdminProvidersProviderIdGetErrors[keyof ReadSharedProviderApiAdminProvidersProviderIdGetErrors];
+
+export type ReadSharedProviderApiAdminProvidersProviderIdGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: ProviderRead;
+};
+
+export type ReadSharedProviderApiAdminProvidersProviderIdGetResponse = ReadSharedProviderApiAdminProvidersProviderIdGetResponses[keyof ReadSharedProviderApiAdminProvidersProviderIdGetResponses];
+
+export type UpdateSharedProviderApiAdminProvidersProviderIdPatchData = {
+    body: ProviderUpdateWritable;
+    path: {
+        /**
+         * Provider Id
+         */
+        provider_id: string;
+    };
+    query?: never;
+    url: '/api/admin/providers/{provider_id}';
+};
+
+export type UpdateSharedProviderApiAdminProvidersProviderIdPatchErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type UpdateSharedProviderApiAdminProvidersProviderIdPatchError = UpdateSharedProviderApiAdminProvidersProviderIdPatchErrors[keyof UpdateSharedProviderApiAdminProvidersProviderIdPatchErrors];
+
+export type UpdateSharedProviderApiAdminProvidersProviderIdPatchResponses = {
+    /**
+     * Successful Response
+     */
+    200: ProviderRead;
+};
+
+export type UpdateSharedProviderApiAdminProvidersProviderIdPatchResponse = UpdateSharedProviderApiAdminProvidersProviderIdPatchResponses[keyof UpdateSharedProviderApiAdminProvidersProviderIdPatchResponses];
+
+export type CheckSharedProviderApiAdminProvidersProviderIdTestPostData = {
+    /**
+     * Body
+     */
+    body?: ProviderTest | null;
+    path: {
+        /**
+         * Provider Id
+         */
+        provider_id: string;
+    };
+    query?: never;
+    url: '/api/admin/providers/{provider_id}/test';
+};
+
+export type CheckSharedProviderApiAdminProvidersProviderIdTestPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type CheckSharedProviderApiAdminProvidersProviderIdTestPostError = CheckSharedProviderApiAdminProvidersProviderIdTestPostErrors[keyof CheckSharedProviderApiAdminProvidersProviderIdTestPostErrors];
+
+export type CheckSharedProviderApiAdminProvidersProviderIdTestPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: ProviderTestResult;
+};
+
+export type CheckSharedProviderApiAdminProvidersProviderIdTestPostResponse = CheckSharedProviderApiAdminProvidersProviderIdTestPostResponses[keyof CheckSharedProviderApiAdminProvidersProviderIdTestPostResponses];
 
 export type ListTenantsApiAdminTenantsGetData = {
     body?: never;
@@ -2196,6 +5007,1216 @@ export type ResendVerificationApiAuthVerifyEmailResendPostResponses = {
 
 export type ResendVerificationApiAuthVerifyEmailResendPostResponse = ResendVerificationApiAuthVerifyEmailResendPostResponses[keyof ResendVerificationApiAuthVerifyEmailResendPostResponses];
 
+export type ListDeploymentsApiDeploymentsGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page
+         */
+        cursor?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+    };
+    url: '/api/deployments';
+};
+
+export type ListDeploymentsApiDeploymentsGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ListDeploymentsApiDeploymentsGetError = ListDeploymentsApiDeploymentsGetErrors[keyof ListDeploymentsApiDeploymentsGetErrors];
+
+export type ListDeploymentsApiDeploymentsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageDeploymentRead;
+};
+
+export type ListDeploymentsApiDeploymentsGetResponse = ListDeploymentsApiDeploymentsGetResponses[keyof ListDeploymentsApiDeploymentsGetResponses];
+
+export type CreateDeploymentApiDeploymentsPostData = {
+    body: DeploymentCreate;
+    path?: never;
+    query?: never;
+    url: '/api/deployments';
+};
+
+export type CreateDeploymentApiDeploymentsPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type CreateDeploymentApiDeploymentsPostError = CreateDeploymentApiDeploymentsPostErrors[keyof CreateDeploymentApiDeploymentsPostErrors];
+
+export type CreateDeploymentApiDeploymentsPostResponses = {
+    /**
+     * Successful Response
+     */
+    201: DeploymentRead;
+};
+
+export type CreateDeploymentApiDeploymentsPostResponse = CreateDeploymentApiDeploymentsPostResponses[keyof CreateDeploymentApiDeploymentsPostResponses];
+
+export type DeleteDeploymentApiDeploymentsDeploymentIdDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Deployment Id
+         */
+        deployment_id: string;
+    };
+    query?: never;
+    url: '/api/deployments/{deployment_id}';
+};
+
+export type DeleteDeploymentApiDeploymentsDeploymentIdDeleteErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type DeleteDeploymentApiDeploymentsDeploymentIdDeleteError = DeleteDeploymentApiDeploymentsDeploymentIdDeleteErrors[keyof DeleteDeploymentApiDeploymentsDeploymentIdDeleteErrors];
+
+export type DeleteDeploymentApiDeploymentsDeploymentIdDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeleteDeploymentApiDeploymentsDeploymentIdDeleteResponse = DeleteDeploymentApiDeploymentsDeploymentIdDeleteResponses[keyof DeleteDeploymentApiDeploymentsDeploymentIdDeleteResponses];
+
+export type ReadDeploymentApiDeploymentsDeploymentIdGetData = {
+    body?: never;
+    path: {
+        /**
+         * Deployment Id
+         */
+        deployment_id: string;
+    };
+    query?: never;
+    url: '/api/deployments/{deployment_id}';
+};
+
+export type ReadDeploymentApiDeploymentsDeploymentIdGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ReadDeploymentApiDeploymentsDeploymentIdGetError = ReadDeploymentApiDeploymentsDeploymentIdGetErrors[keyof ReadDeploymentApiDeploymentsDeploymentIdGetErrors];
+
+export type ReadDeploymentApiDeploymentsDeploymentIdGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: DeploymentRead;
+};
+
+export type ReadDeploymentApiDeploymentsDeploymentIdGetResponse = ReadDeploymentApiDeploymentsDeploymentIdGetResponses[keyof ReadDeploymentApiDeploymentsDeploymentIdGetResponses];
+
+export type UpdateDeploymentApiDeploymentsDeploymentIdPatchData = {
+    body: DeploymentUpdate;
+    path: {
+        /**
+         * Deployment Id
+         */
+        deployment_id: string;
+    };
+    query?: never;
+    url: '/api/deployments/{deployment_id}';
+};
+
+export type UpdateDeploymentApiDeploymentsDeploymentIdPatchErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type UpdateDeploymentApiDeploymentsDeploymentIdPatchError = UpdateDeploymentApiDeploymentsDeploymentIdPatchErrors[keyof UpdateDeploymentApiDeploymentsDeploymentIdPatchErrors];
+
+export type UpdateDeploymentApiDeploymentsDeploymentIdPatchResponses = {
+    /**
+     * Successful Response
+     */
+    200: DeploymentRead;
+};
+
+export type UpdateDeploymentApiDeploymentsDeploymentIdPatchResponse = UpdateDeploymentApiDeploymentsDeploymentIdPatchResponses[keyof UpdateDeploymentApiDeploymentsDeploymentIdPatchResponses];
+
+export type DeploymentMetricsApiDeploymentsDeploymentIdMetricsGetData = {
+    body?: never;
+    path: {
+        /**
+         * Deployment Id
+         */
+        deployment_id: string;
+    };
+    query?: {
+        /**
+         * Since
+         *
+         * Start; the last hour (minute) or day (hour)
+         */
+        since?: string | null;
+        /**
+         * Bucket
+         */
+        bucket?: 'minute' | 'hour';
+    };
+    url: '/api/deployments/{deployment_id}/metrics';
+};
+
+export type DeploymentMetricsApiDeploymentsDeploymentIdMetricsGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type DeploymentMetricsApiDeploymentsDeploymentIdMetricsGetError = DeploymentMetricsApiDeploymentsDeploymentIdMetricsGetErrors[keyof DeploymentMetricsApiDeploymentsDeploymentIdMetricsGetErrors];
+
+export type DeploymentMetricsApiDeploymentsDeploymentIdMetricsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: DeploymentMetrics;
+};
+
+export type DeploymentMetricsApiDeploymentsDeploymentIdMetricsGetResponse = DeploymentMetricsApiDeploymentsDeploymentIdMetricsGetResponses[keyof DeploymentMetricsApiDeploymentsDeploymentIdMetricsGetResponses];
+
+export type ListEnginesApiEnginesGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page
+         */
+        cursor?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+    };
+    url: '/api/engines';
+};
+
+export type ListEnginesApiEnginesGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ListEnginesApiEnginesGetError = ListEnginesApiEnginesGetErrors[keyof ListEnginesApiEnginesGetErrors];
+
+export type ListEnginesApiEnginesGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageEngineRead;
+};
+
+export type ListEnginesApiEnginesGetResponse = ListEnginesApiEnginesGetResponses[keyof ListEnginesApiEnginesGetResponses];
+
+export type CreateEngineApiEnginesPostData = {
+    body: EngineCreate;
+    path?: never;
+    query?: never;
+    url: '/api/engines';
+};
+
+export type CreateEngineApiEnginesPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type CreateEngineApiEnginesPostError = CreateEngineApiEnginesPostErrors[keyof CreateEngineApiEnginesPostErrors];
+
+export type CreateEngineApiEnginesPostResponses = {
+    /**
+     * Successful Response
+     */
+    201: EngineDetail;
+};
+
+export type CreateEngineApiEnginesPostResponse = CreateEngineApiEnginesPostResponses[keyof CreateEngineApiEnginesPostResponses];
+
+export type ArchiveEngineApiEnginesEngineIdDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Engine Id
+         */
+        engine_id: string;
+    };
+    query?: never;
+    url: '/api/engines/{engine_id}';
+};
+
+export type ArchiveEngineApiEnginesEngineIdDeleteErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ArchiveEngineApiEnginesEngineIdDeleteError = ArchiveEngineApiEnginesEngineIdDeleteErrors[keyof ArchiveEngineApiEnginesEngineIdDeleteErrors];
+
+export type ArchiveEngineApiEnginesEngineIdDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type ArchiveEngineApiEnginesEngineIdDeleteResponse = ArchiveEngineApiEnginesEngineIdDeleteResponses[keyof ArchiveEngineApiEnginesEngineIdDeleteResponses];
+
+export type ReadEngineApiEnginesEngineIdGetData = {
+    body?: never;
+    path: {
+        /**
+         * Engine Id
+         */
+        engine_id: string;
+    };
+    query?: never;
+    url: '/api/engines/{engine_id}';
+};
+
+export type ReadEngineApiEnginesEngineIdGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ReadEngineApiEnginesEngineIdGetError = ReadEngineApiEnginesEngineIdGetErrors[keyof ReadEngineApiEnginesEngineIdGetErrors];
+
+export type ReadEngineApiEnginesEngineIdGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: EngineDetail;
+};
+
+export type ReadEngineApiEnginesEngineIdGetResponse = ReadEngineApiEnginesEngineIdGetResponses[keyof ReadEngineApiEnginesEngineIdGetResponses];
+
+export type UpdateEngineApiEnginesEngineIdPatchData = {
+    body: EngineUpdate;
+    path: {
+        /**
+         * Engine Id
+         */
+        engine_id: string;
+    };
+    query?: never;
+    url: '/api/engines/{engine_id}';
+};
+
+export type UpdateEngineApiEnginesEngineIdPatchErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type UpdateEngineApiEnginesEngineIdPatchError = UpdateEngineApiEnginesEngineIdPatchErrors[keyof UpdateEngineApiEnginesEngineIdPatchErrors];
+
+export type UpdateEngineApiEnginesEngineIdPatchResponses = {
+    /**
+     * Successful Response
+     */
+    200: EngineDetail;
+};
+
+export type UpdateEngineApiEnginesEngineIdPatchResponse = UpdateEngineApiEnginesEngineIdPatchResponses[keyof UpdateEngineApiEnginesEngineIdPatchResponses];
+
+export type ReadAssignmentsApiEnginesEngineIdAssignmentsGetData = {
+    body?: never;
+    path: {
+        /**
+         * Engine Id
+         */
+        engine_id: string;
+    };
+    query?: never;
+    url: '/api/engines/{engine_id}/assignments';
+};
+
+export type ReadAssignmentsApiEnginesEngineIdAssignmentsGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ReadAssignmentsApiEnginesEngineIdAssignmentsGetError = ReadAssignmentsApiEnginesEngineIdAssignmentsGetErrors[keyof ReadAssignmentsApiEnginesEngineIdAssignmentsGetErrors];
+
+export type ReadAssignmentsApiEnginesEngineIdAssignmentsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: AssignmentsRead;
+};
+
+export type ReadAssignmentsApiEnginesEngineIdAssignmentsGetResponse = ReadAssignmentsApiEnginesEngineIdAssignmentsGetResponses[keyof ReadAssignmentsApiEnginesEngineIdAssignmentsGetResponses];
+
+export type SetAssignmentsApiEnginesEngineIdAssignmentsPutData = {
+    body: Assignments;
+    path: {
+        /**
+         * Engine Id
+         */
+        engine_id: string;
+    };
+    query?: never;
+    url: '/api/engines/{engine_id}/assignments';
+};
+
+export type SetAssignmentsApiEnginesEngineIdAssignmentsPutErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type SetAssignmentsApiEnginesEngineIdAssignmentsPutError = SetAssignmentsApiEnginesEngineIdAssignmentsPutErrors[keyof SetAssignmentsApiEnginesEngineIdAssignmentsPutErrors];
+
+export type SetAssignmentsApiEnginesEngineIdAssignmentsPutResponses = {
+    /**
+     * Successful Response
+     */
+    200: AssignmentsRead;
+};
+
+export type SetAssignmentsApiEnginesEngineIdAssignmentsPutResponse = SetAssignmentsApiEnginesEngineIdAssignmentsPutResponses[keyof SetAssignmentsApiEnginesEngineIdAssignmentsPutResponses];
+
+export type DiffVersionsApiEnginesEngineIdDiffGetData = {
+    body?: never;
+    path: {
+        /**
+         * Engine Id
+         */
+        engine_id: string;
+    };
+    query: {
+        /**
+         * From
+         */
+        from: number;
+        /**
+         * To
+         */
+        to: number;
+    };
+    url: '/api/engines/{engine_id}/diff';
+};
+
+export type DiffVersionsApiEnginesEngineIdDiffGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type DiffVersionsApiEnginesEngineIdDiffGetError = DiffVersionsApiEnginesEngineIdDiffGetErrors[keyof DiffVersionsApiEnginesEngineIdDiffGetErrors];
+
+export type DiffVersionsApiEnginesEngineIdDiffGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: VersionDiff;
+};
+
+export type DiffVersionsApiEnginesEngineIdDiffGetResponse = DiffVersionsApiEnginesEngineIdDiffGetResponses[keyof DiffVersionsApiEnginesEngineIdDiffGetResponses];
+
+export type ExecuteEngineApiEnginesEngineIdExecutePostData = {
+    body: ExecuteRequest;
+    headers?: {
+        /**
+         * Idempotency-Key
+         */
+        'Idempotency-Key'?: string | null;
+    };
+    path: {
+        /**
+         * Engine Id
+         */
+        engine_id: string;
+    };
+    query?: never;
+    url: '/api/engines/{engine_id}/execute';
+};
+
+export type ExecuteEngineApiEnginesEngineIdExecutePostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    402: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+    /**
+     * Problem
+     */
+    502: Problem;
+    /**
+     * Problem
+     */
+    503: Problem;
+    /**
+     * Problem
+     */
+    504: Problem;
+};
+
+export type ExecuteEngineApiEnginesEngineIdExecutePostError = ExecuteEngineApiEnginesEngineIdExecutePostErrors[keyof ExecuteEngineApiEnginesEngineIdExecutePostErrors];
+
+export type ExecuteEngineApiEnginesEngineIdExecutePostResponses = {
+    /**
+     * Successful Response
+     */
+    200: ExecutionResult;
+};
+
+export type ExecuteEngineApiEnginesEngineIdExecutePostResponse = ExecuteEngineApiEnginesEngineIdExecutePostResponses[keyof ExecuteEngineApiEnginesEngineIdExecutePostResponses];
+
+export type PlaygroundApiEnginesEngineIdPlaygroundPostData = {
+    body: PlaygroundRequest;
+    path: {
+        /**
+         * Engine Id
+         */
+        engine_id: string;
+    };
+    query?: never;
+    url: '/api/engines/{engine_id}/playground';
+};
+
+export type PlaygroundApiEnginesEngineIdPlaygroundPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    402: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+    /**
+     * Problem
+     */
+    502: Problem;
+    /**
+     * Problem
+     */
+    503: Problem;
+    /**
+     * Problem
+     */
+    504: Problem;
+};
+
+export type PlaygroundApiEnginesEngineIdPlaygroundPostError = PlaygroundApiEnginesEngineIdPlaygroundPostErrors[keyof PlaygroundApiEnginesEngineIdPlaygroundPostErrors];
+
+export type PlaygroundApiEnginesEngineIdPlaygroundPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: ExecutionResult;
+};
+
+export type PlaygroundApiEnginesEngineIdPlaygroundPostResponse = PlaygroundApiEnginesEngineIdPlaygroundPostResponses[keyof PlaygroundApiEnginesEngineIdPlaygroundPostResponses];
+
+export type CreateVersionApiEnginesEngineIdVersionsPostData = {
+    body: VersionSpec;
+    path: {
+        /**
+         * Engine Id
+         */
+        engine_id: string;
+    };
+    query?: never;
+    url: '/api/engines/{engine_id}/versions';
+};
+
+export type CreateVersionApiEnginesEngineIdVersionsPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type CreateVersionApiEnginesEngineIdVersionsPostError = CreateVersionApiEnginesEngineIdVersionsPostErrors[keyof CreateVersionApiEnginesEngineIdVersionsPostErrors];
+
+export type CreateVersionApiEnginesEngineIdVersionsPostResponses = {
+    /**
+     * Successful Response
+     */
+    201: VersionRead;
+};
+
+export type CreateVersionApiEnginesEngineIdVersionsPostResponse = CreateVersionApiEnginesEngineIdVersionsPostResponses[keyof CreateVersionApiEnginesEngineIdVersionsPostResponses];
+
+export type UpdateVersionApiEnginesEngineIdVersionsNumberPutData = {
+    body: VersionSpec;
+    path: {
+        /**
+         * Engine Id
+         */
+        engine_id: string;
+        /**
+         * Number
+         */
+        number: number;
+    };
+    query?: never;
+    url: '/api/engines/{engine_id}/versions/{number}';
+};
+
+export type UpdateVersionApiEnginesEngineIdVersionsNumberPutErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type UpdateVersionApiEnginesEngineIdVersionsNumberPutError = UpdateVersionApiEnginesEngineIdVersionsNumberPutErrors[keyof UpdateVersionApiEnginesEngineIdVersionsNumberPutErrors];
+
+export type UpdateVersionApiEnginesEngineIdVersionsNumberPutResponses = {
+    /**
+     * Successful Response
+     */
+    200: VersionRead;
+};
+
+export type UpdateVersionApiEnginesEngineIdVersionsNumberPutResponse = UpdateVersionApiEnginesEngineIdVersionsNumberPutResponses[keyof UpdateVersionApiEnginesEngineIdVersionsNumberPutResponses];
+
+export type PublishVersionApiEnginesEngineIdVersionsNumberPublishPostData = {
+    body?: never;
+    path: {
+        /**
+         * Engine Id
+         */
+        engine_id: string;
+        /**
+         * Number
+         */
+        number: number;
+    };
+    query?: never;
+    url: '/api/engines/{engine_id}/versions/{number}/publish';
+};
+
+export type PublishVersionApiEnginesEngineIdVersionsNumberPublishPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type PublishVersionApiEnginesEngineIdVersionsNumberPublishPostError = PublishVersionApiEnginesEngineIdVersionsNumberPublishPostErrors[keyof PublishVersionApiEnginesEngineIdVersionsNumberPublishPostErrors];
+
+export type PublishVersionApiEnginesEngineIdVersionsNumberPublishPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: EngineDetail;
+};
+
+export type PublishVersionApiEnginesEngineIdVersionsNumberPublishPostResponse = PublishVersionApiEnginesEngineIdVersionsNumberPublishPostResponses[keyof PublishVersionApiEnginesEngineIdVersionsNumberPublishPostResponses];
+
+export type ListExecutionsApiExecutionsGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Engine Id
+         */
+        engine_id?: string | null;
+        /**
+         * User Id
+         */
+        user_id?: string | null;
+        /**
+         * Status
+         */
+        status?: ExecutionStatus | null;
+        /**
+         * Source
+         */
+        source?: ExecutionSource | null;
+        /**
+         * Model
+         */
+        model?: string | null;
+        /**
+         * Since
+         */
+        since?: string | null;
+        /**
+         * Until
+         */
+        until?: string | null;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page
+         */
+        cursor?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+    };
+    url: '/api/executions';
+};
+
+export type ListExecutionsApiExecutionsGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ListExecutionsApiExecutionsGetError = ListExecutionsApiExecutionsGetErrors[keyof ListExecutionsApiExecutionsGetErrors];
+
+export type ListExecutionsApiExecutionsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageExecutionRead;
+};
+
+export type ListExecutionsApiExecutionsGetResponse = ListExecutionsApiExecutionsGetResponses[keyof ListExecutionsApiExecutionsGetResponses];
+
+export type ReadExecutionApiExecutionsExecutionIdGetData = {
+    body?: never;
+    path: {
+        /**
+         * Execution Id
+         */
+        execution_id: string;
+    };
+    query?: never;
+    url: '/api/executions/{execution_id}';
+};
+
+export type ReadExecutionApiExecutionsExecutionIdGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ReadExecutionApiExecutionsExecutionIdGetError = ReadExecutionApiExecutionsExecutionIdGetErrors[keyof ReadExecutionApiExecutionsExecutionIdGetErrors];
+
+export type ReadExecutionApiExecutionsExecutionIdGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: ExecutionDetail;
+};
+
+export type ReadExecutionApiExecutionsExecutionIdGetResponse = ReadExecutionApiExecutionsExecutionIdGetResponses[keyof ReadExecutionApiExecutionsExecutionIdGetResponses];
+
 export type ListInvitationsApiInvitationsGetData = {
     body?: never;
     path?: never;
@@ -2401,6 +6422,361 @@ export type RevokeInvitationApiInvitationsInvitationIdDeleteResponses = {
 };
 
 export type RevokeInvitationApiInvitationsInvitationIdDeleteResponse = RevokeInvitationApiInvitationsInvitationIdDeleteResponses[keyof RevokeInvitationApiInvitationsInvitationIdDeleteResponses];
+
+export type ListLevelsApiLevelsGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page
+         */
+        cursor?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+    };
+    url: '/api/levels';
+};
+
+export type ListLevelsApiLevelsGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ListLevelsApiLevelsGetError = ListLevelsApiLevelsGetErrors[keyof ListLevelsApiLevelsGetErrors];
+
+export type ListLevelsApiLevelsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageLevelRead;
+};
+
+export type ListLevelsApiLevelsGetResponse = ListLevelsApiLevelsGetResponses[keyof ListLevelsApiLevelsGetResponses];
+
+export type CreateLevelApiLevelsPostData = {
+    body: LevelCreate;
+    path?: never;
+    query?: never;
+    url: '/api/levels';
+};
+
+export type CreateLevelApiLevelsPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type CreateLevelApiLevelsPostError = CreateLevelApiLevelsPostErrors[keyof CreateLevelApiLevelsPostErrors];
+
+export type CreateLevelApiLevelsPostResponses = {
+    /**
+     * Successful Response
+     */
+    201: LevelRead;
+};
+
+export type CreateLevelApiLevelsPostResponse = CreateLevelApiLevelsPostResponses[keyof CreateLevelApiLevelsPostResponses];
+
+export type MyLevelApiLevelsMineGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/levels/mine';
+};
+
+export type MyLevelApiLevelsMineGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type MyLevelApiLevelsMineGetError = MyLevelApiLevelsMineGetErrors[keyof MyLevelApiLevelsMineGetErrors];
+
+export type MyLevelApiLevelsMineGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: MyLevel;
+};
+
+export type MyLevelApiLevelsMineGetResponse = MyLevelApiLevelsMineGetResponses[keyof MyLevelApiLevelsMineGetResponses];
+
+export type UpgradeMyLevelApiLevelsMineUpgradePostData = {
+    body: LevelAssign;
+    path?: never;
+    query?: never;
+    url: '/api/levels/mine/upgrade';
+};
+
+export type UpgradeMyLevelApiLevelsMineUpgradePostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type UpgradeMyLevelApiLevelsMineUpgradePostError = UpgradeMyLevelApiLevelsMineUpgradePostErrors[keyof UpgradeMyLevelApiLevelsMineUpgradePostErrors];
+
+export type UpgradeMyLevelApiLevelsMineUpgradePostResponses = {
+    /**
+     * Successful Response
+     */
+    200: SubscriptionRead;
+};
+
+export type UpgradeMyLevelApiLevelsMineUpgradePostResponse = UpgradeMyLevelApiLevelsMineUpgradePostResponses[keyof UpgradeMyLevelApiLevelsMineUpgradePostResponses];
+
+export type DeleteLevelApiLevelsLevelIdDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Level Id
+         */
+        level_id: string;
+    };
+    query?: never;
+    url: '/api/levels/{level_id}';
+};
+
+export type DeleteLevelApiLevelsLevelIdDeleteErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type DeleteLevelApiLevelsLevelIdDeleteError = DeleteLevelApiLevelsLevelIdDeleteErrors[keyof DeleteLevelApiLevelsLevelIdDeleteErrors];
+
+export type DeleteLevelApiLevelsLevelIdDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeleteLevelApiLevelsLevelIdDeleteResponse = DeleteLevelApiLevelsLevelIdDeleteResponses[keyof DeleteLevelApiLevelsLevelIdDeleteResponses];
+
+export type ReadLevelApiLevelsLevelIdGetData = {
+    body?: never;
+    path: {
+        /**
+         * Level Id
+         */
+        level_id: string;
+    };
+    query?: never;
+    url: '/api/levels/{level_id}';
+};
+
+export type ReadLevelApiLevelsLevelIdGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ReadLevelApiLevelsLevelIdGetError = ReadLevelApiLevelsLevelIdGetErrors[keyof ReadLevelApiLevelsLevelIdGetErrors];
+
+export type ReadLevelApiLevelsLevelIdGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: LevelRead;
+};
+
+export type ReadLevelApiLevelsLevelIdGetResponse = ReadLevelApiLevelsLevelIdGetResponses[keyof ReadLevelApiLevelsLevelIdGetResponses];
+
+export type UpdateLevelApiLevelsLevelIdPatchData = {
+    body: LevelUpdate;
+    path: {
+        /**
+         * Level Id
+         */
+        level_id: string;
+    };
+    query?: never;
+    url: '/api/levels/{level_id}';
+};
+
+export type UpdateLevelApiLevelsLevelIdPatchErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type UpdateLevelApiLevelsLevelIdPatchError = UpdateLevelApiLevelsLevelIdPatchErrors[keyof UpdateLevelApiLevelsLevelIdPatchErrors];
+
+export type UpdateLevelApiLevelsLevelIdPatchResponses = {
+    /**
+     * Successful Response
+     */
+    200: LevelRead;
+};
+
+export type UpdateLevelApiLevelsLevelIdPatchResponse = UpdateLevelApiLevelsLevelIdPatchResponses[keyof UpdateLevelApiLevelsLevelIdPatchResponses];
 
 export type ReadMeApiMeGetData = {
     body?: never;
@@ -2700,6 +7076,610 @@ export type UpdateMemberApiMembersMemberIdPatchResponses = {
 
 export type UpdateMemberApiMembersMemberIdPatchResponse = UpdateMemberApiMembersMemberIdPatchResponses[keyof UpdateMemberApiMembersMemberIdPatchResponses];
 
+export type SetMemberLevelApiMembersUserIdLevelPutData = {
+    body: LevelAssign;
+    path: {
+        /**
+         * User Id
+         */
+        user_id: string;
+    };
+    query?: never;
+    url: '/api/members/{user_id}/level';
+};
+
+export type SetMemberLevelApiMembersUserIdLevelPutErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type SetMemberLevelApiMembersUserIdLevelPutError = SetMemberLevelApiMembersUserIdLevelPutErrors[keyof SetMemberLevelApiMembersUserIdLevelPutErrors];
+
+export type SetMemberLevelApiMembersUserIdLevelPutResponses = {
+    /**
+     * Successful Response
+     */
+    200: SubscriptionRead;
+};
+
+export type SetMemberLevelApiMembersUserIdLevelPutResponse = SetMemberLevelApiMembersUserIdLevelPutResponses[keyof SetMemberLevelApiMembersUserIdLevelPutResponses];
+
+export type ListModelsApiModelsGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page
+         */
+        cursor?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+    };
+    url: '/api/models';
+};
+
+export type ListModelsApiModelsGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ListModelsApiModelsGetError = ListModelsApiModelsGetErrors[keyof ListModelsApiModelsGetErrors];
+
+export type ListModelsApiModelsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageModelRead;
+};
+
+export type ListModelsApiModelsGetResponse = ListModelsApiModelsGetResponses[keyof ListModelsApiModelsGetResponses];
+
+export type ClearModelPriceApiModelsModelIdPriceDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Model Id
+         */
+        model_id: string;
+    };
+    query?: never;
+    url: '/api/models/{model_id}/price';
+};
+
+export type ClearModelPriceApiModelsModelIdPriceDeleteErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ClearModelPriceApiModelsModelIdPriceDeleteError = ClearModelPriceApiModelsModelIdPriceDeleteErrors[keyof ClearModelPriceApiModelsModelIdPriceDeleteErrors];
+
+export type ClearModelPriceApiModelsModelIdPriceDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    200: ModelRead;
+};
+
+export type ClearModelPriceApiModelsModelIdPriceDeleteResponse = ClearModelPriceApiModelsModelIdPriceDeleteResponses[keyof ClearModelPriceApiModelsModelIdPriceDeleteResponses];
+
+export type SetModelPriceApiModelsModelIdPricePutData = {
+    body: PriceOverrideSet;
+    path: {
+        /**
+         * Model Id
+         */
+        model_id: string;
+    };
+    query?: never;
+    url: '/api/models/{model_id}/price';
+};
+
+export type SetModelPriceApiModelsModelIdPricePutErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type SetModelPriceApiModelsModelIdPricePutError = SetModelPriceApiModelsModelIdPricePutErrors[keyof SetModelPriceApiModelsModelIdPricePutErrors];
+
+export type SetModelPriceApiModelsModelIdPricePutResponses = {
+    /**
+     * Successful Response
+     */
+    200: ModelRead;
+};
+
+export type SetModelPriceApiModelsModelIdPricePutResponse = SetModelPriceApiModelsModelIdPricePutResponses[keyof SetModelPriceApiModelsModelIdPricePutResponses];
+
+export type ListProvidersApiProvidersGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page
+         */
+        cursor?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+    };
+    url: '/api/providers';
+};
+
+export type ListProvidersApiProvidersGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ListProvidersApiProvidersGetError = ListProvidersApiProvidersGetErrors[keyof ListProvidersApiProvidersGetErrors];
+
+export type ListProvidersApiProvidersGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageProviderRead;
+};
+
+export type ListProvidersApiProvidersGetResponse = ListProvidersApiProvidersGetResponses[keyof ListProvidersApiProvidersGetResponses];
+
+export type CreateProviderApiProvidersPostData = {
+    body: ProviderCreateWritable;
+    path?: never;
+    query?: never;
+    url: '/api/providers';
+};
+
+export type CreateProviderApiProvidersPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type CreateProviderApiProvidersPostError = CreateProviderApiProvidersPostErrors[keyof CreateProviderApiProvidersPostErrors];
+
+export type CreateProviderApiProvidersPostResponses = {
+    /**
+     * Successful Response
+     */
+    201: ProviderRead;
+};
+
+export type CreateProviderApiProvidersPostResponse = CreateProviderApiProvidersPostResponses[keyof CreateProviderApiProvidersPostResponses];
+
+export type DeleteProviderApiProvidersProviderIdDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Provider Id
+         */
+        provider_id: string;
+    };
+    query?: never;
+    url: '/api/providers/{provider_id}';
+};
+
+export type DeleteProviderApiProvidersProviderIdDeleteErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type DeleteProviderApiProvidersProviderIdDeleteError = DeleteProviderApiProvidersProviderIdDeleteErrors[keyof DeleteProviderApiProvidersProviderIdDeleteErrors];
+
+export type DeleteProviderApiProvidersProviderIdDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeleteProviderApiProvidersProviderIdDeleteResponse = DeleteProviderApiProvidersProviderIdDeleteResponses[keyof DeleteProviderApiProvidersProviderIdDeleteResponses];
+
+export type ReadProviderApiProvidersProviderIdGetData = {
+    body?: never;
+    path: {
+        /**
+         * Provider Id
+         */
+        provider_id: string;
+    };
+    query?: never;
+    url: '/api/providers/{provider_id}';
+};
+
+export type ReadProviderApiProvidersProviderIdGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ReadProviderApiProvidersProviderIdGetError = ReadProviderApiProvidersProviderIdGetErrors[keyof ReadProviderApiProvidersProviderIdGetErrors];
+
+export type ReadProviderApiProvidersProviderIdGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: ProviderRead;
+};
+
+export type ReadProviderApiProvidersProviderIdGetResponse = ReadProviderApiProvidersProviderIdGetResponses[keyof ReadProviderApiProvidersProviderIdGetResponses];
+
+export type UpdateProviderApiProvidersProviderIdPatchData = {
+    body: ProviderUpdateWritable;
+    path: {
+        /**
+         * Provider Id
+         */
+        provider_id: string;
+    };
+    query?: never;
+    url: '/api/providers/{provider_id}';
+};
+
+export type UpdateProviderApiProvidersProviderIdPatchErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type UpdateProviderApiProvidersProviderIdPatchError = UpdateProviderApiProvidersProviderIdPatchErrors[keyof UpdateProviderApiProvidersProviderIdPatchErrors];
+
+export type UpdateProviderApiProvidersProviderIdPatchResponses = {
+    /**
+     * Successful Response
+     */
+    200: ProviderRead;
+};
+
+export type UpdateProviderApiProvidersProviderIdPatchResponse = UpdateProviderApiProvidersProviderIdPatchResponses[keyof UpdateProviderApiProvidersProviderIdPatchResponses];
+
+export type CheckProviderApiProvidersProviderIdTestPostData = {
+    /**
+     * Body
+     */
+    body?: ProviderTest | null;
+    path: {
+        /**
+         * Provider Id
+         */
+        provider_id: string;
+    };
+    query?: never;
+    url: '/api/providers/{provider_id}/test';
+};
+
+export type CheckProviderApiProvidersProviderIdTestPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type CheckProviderApiProvidersProviderIdTestPostError = CheckProviderApiProvidersProviderIdTestPostErrors[keyof CheckProviderApiProvidersProviderIdTestPostErrors];
+
+export type CheckProviderApiProvidersProviderIdTestPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: ProviderTestResult;
+};
+
+export type CheckProviderApiProvidersProviderIdTestPostResponse = CheckProviderApiProvidersProviderIdTestPostResponses[keyof CheckProviderApiProvidersProviderIdTestPostResponses];
+
+export type ReadRoutingApiRoutingGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/routing';
+};
+
+export type ReadRoutingApiRoutingGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ReadRoutingApiRoutingGetError = ReadRoutingApiRoutingGetErrors[keyof ReadRoutingApiRoutingGetErrors];
+
+export type ReadRoutingApiRoutingGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: RoutingRead;
+};
+
+export type ReadRoutingApiRoutingGetResponse = ReadRoutingApiRoutingGetResponses[keyof ReadRoutingApiRoutingGetResponses];
+
+export type SetRoutingApiRoutingPutData = {
+    body: RoutingUpdate;
+    path?: never;
+    query?: never;
+    url: '/api/routing';
+};
+
+export type SetRoutingApiRoutingPutErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type SetRoutingApiRoutingPutError = SetRoutingApiRoutingPutErrors[keyof SetRoutingApiRoutingPutErrors];
+
+export type SetRoutingApiRoutingPutResponses = {
+    /**
+     * Successful Response
+     */
+    200: RoutingRead;
+};
+
+export type SetRoutingApiRoutingPutResponse = SetRoutingApiRoutingPutResponses[keyof SetRoutingApiRoutingPutResponses];
+
 export type ListMyTenantsApiTenantsGetData = {
     body?: never;
     path?: never;
@@ -2886,6 +7866,427 @@ export type UpdateCurrentTenantApiTenantsCurrentPatchResponses = {
 
 export type UpdateCurrentTenantApiTenantsCurrentPatchResponse = UpdateCurrentTenantApiTenantsCurrentPatchResponses[keyof UpdateCurrentTenantApiTenantsCurrentPatchResponses];
 
+export type MyWalletApiWalletGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/wallet';
+};
+
+export type MyWalletApiWalletGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    402: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type MyWalletApiWalletGetError = MyWalletApiWalletGetErrors[keyof MyWalletApiWalletGetErrors];
+
+export type MyWalletApiWalletGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: WalletRead;
+};
+
+export type MyWalletApiWalletGetResponse = MyWalletApiWalletGetResponses[keyof MyWalletApiWalletGetResponses];
+
+export type PoolApiWalletPoolGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/wallet/pool';
+};
+
+export type PoolApiWalletPoolGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    402: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type PoolApiWalletPoolGetError = PoolApiWalletPoolGetErrors[keyof PoolApiWalletPoolGetErrors];
+
+export type PoolApiWalletPoolGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: WalletRead;
+};
+
+export type PoolApiWalletPoolGetResponse = PoolApiWalletPoolGetResponses[keyof PoolApiWalletPoolGetResponses];
+
+export type PoolStatementApiWalletPoolStatementGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page
+         */
+        cursor?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+    };
+    url: '/api/wallet/pool/statement';
+};
+
+export type PoolStatementApiWalletPoolStatementGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    402: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type PoolStatementApiWalletPoolStatementGetError = PoolStatementApiWalletPoolStatementGetErrors[keyof PoolStatementApiWalletPoolStatementGetErrors];
+
+export type PoolStatementApiWalletPoolStatementGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageStatementLine;
+};
+
+export type PoolStatementApiWalletPoolStatementGetResponse = PoolStatementApiWalletPoolStatementGetResponses[keyof PoolStatementApiWalletPoolStatementGetResponses];
+
+export type RefundApiWalletRefundPostData = {
+    body: Refund;
+    headers?: {
+        /**
+         * Idempotency-Key
+         *
+         * A unique value per operation (e.g. a UUID); a retry sends the same one
+         */
+        'Idempotency-Key'?: string | null;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/wallet/refund';
+};
+
+export type RefundApiWalletRefundPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    402: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type RefundApiWalletRefundPostError = RefundApiWalletRefundPostErrors[keyof RefundApiWalletRefundPostErrors];
+
+export type RefundApiWalletRefundPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: TransactionRead;
+};
+
+export type RefundApiWalletRefundPostResponse = RefundApiWalletRefundPostResponses[keyof RefundApiWalletRefundPostResponses];
+
+export type MyStatementApiWalletStatementGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page
+         */
+        cursor?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+    };
+    url: '/api/wallet/statement';
+};
+
+export type MyStatementApiWalletStatementGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    402: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type MyStatementApiWalletStatementGetError = MyStatementApiWalletStatementGetErrors[keyof MyStatementApiWalletStatementGetErrors];
+
+export type MyStatementApiWalletStatementGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageStatementLine;
+};
+
+export type MyStatementApiWalletStatementGetResponse = MyStatementApiWalletStatementGetResponses[keyof MyStatementApiWalletStatementGetResponses];
+
+export type TopUpApiWalletTopUpPostData = {
+    body: TopUp;
+    headers?: {
+        /**
+         * Idempotency-Key
+         *
+         * A unique value per operation (e.g. a UUID); a retry sends the same one
+         */
+        'Idempotency-Key'?: string | null;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/wallet/top-up';
+};
+
+export type TopUpApiWalletTopUpPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    402: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type TopUpApiWalletTopUpPostError = TopUpApiWalletTopUpPostErrors[keyof TopUpApiWalletTopUpPostErrors];
+
+export type TopUpApiWalletTopUpPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: TransactionRead;
+};
+
+export type TopUpApiWalletTopUpPostResponse = TopUpApiWalletTopUpPostResponses[keyof TopUpApiWalletTopUpPostResponses];
+
+export type TransferApiWalletTransferPostData = {
+    body: Transfer;
+    headers?: {
+        /**
+         * Idempotency-Key
+         *
+         * A unique value per operation (e.g. a UUID); a retry sends the same one
+         */
+        'Idempotency-Key'?: string | null;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/wallet/transfer';
+};
+
+export type TransferApiWalletTransferPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    402: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type TransferApiWalletTransferPostError = TransferApiWalletTransferPostErrors[keyof TransferApiWalletTransferPostErrors];
+
+export type TransferApiWalletTransferPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: TransactionRead;
+};
+
+export type TransferApiWalletTransferPostResponse = TransferApiWalletTransferPostResponses[keyof TransferApiWalletTransferPostResponses];
+
 export type HealthzHealthzGetData = {
     body?: never;
     path?: never;
@@ -2940,3 +8341,141 @@ export type ReadyzReadyzGetResponses = {
 };
 
 export type ReadyzReadyzGetResponse = ReadyzReadyzGetResponses[keyof ReadyzReadyzGetResponses];
+
+export type ChatCompletionsV1ChatCompletionsPostData = {
+    body: ChatCompletionIn;
+    headers?: {
+        /**
+         * Idempotency-Key
+         */
+        'Idempotency-Key'?: string | null;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/chat/completions';
+};
+
+export type ChatCompletionsV1ChatCompletionsPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    402: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+    /**
+     * Problem
+     */
+    502: Problem;
+    /**
+     * Problem
+     */
+    503: Problem;
+    /**
+     * Problem
+     */
+    504: Problem;
+};
+
+export type ChatCompletionsV1ChatCompletionsPostError = ChatCompletionsV1ChatCompletionsPostErrors[keyof ChatCompletionsV1ChatCompletionsPostErrors];
+
+export type ChatCompletionsV1ChatCompletionsPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: unknown;
+};
+
+export type ListModelsV1ModelsGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/models';
+};
+
+export type ListModelsV1ModelsGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    402: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+    /**
+     * Problem
+     */
+    502: Problem;
+    /**
+     * Problem
+     */
+    503: Problem;
+    /**
+     * Problem
+     */
+    504: Problem;
+};
+
+export type ListModelsV1ModelsGetError = ListModelsV1ModelsGetErrors[keyof ListModelsV1ModelsGetErrors];
+
+export type ListModelsV1ModelsGetResponses = {
+    /**
+     * Response List Models V1 Models Get
+     *
+     * Successful Response
+     */
+    200: {
+        [key: string]: unknown;
+    };
+};
+
+export type ListModelsV1ModelsGetResponse = ListModelsV1ModelsGetResponses[keyof ListModelsV1ModelsGetResponses];

@@ -22,7 +22,15 @@ export interface ClientSettings {
   baseUrl?: string;
 }
 
+let configuredFallback: ClientSettings['fallback'] = (key) => (key === 'network' ? 'Network error' : 'Error');
+
+/** The translated fallback messages the client was configured with (for the SSE helper). */
+export function clientFallback(key: 'network' | 'unknown'): string {
+  return configuredFallback(key);
+}
+
 export function configureClient(settings: ClientSettings, client: Client = defaultClient): Client {
+  configuredFallback = settings.fallback;
   client.setConfig({
     baseUrl: settings.baseUrl ?? (typeof window === 'undefined' ? '' : window.location.origin),
     credentials: 'include',

@@ -31,8 +31,25 @@ export function problemFieldName(location: string): string {
   return parts.join('.');
 }
 
-function isProblem(body: unknown): body is Problem {
+export function isProblem(body: unknown): body is Problem {
   return typeof body === 'object' && body !== null && 'code' in body && 'detail' in body;
+}
+
+/** The ApiError of a problem+json body (also sent inside a stream's `error` event). */
+export function problemError(body: Problem, status: number, fallback: (key: 'network' | 'unknown') => string): ApiError {
+  const fieldErrors: Record<string, string> = {};
+  for (const e of body.errors ?? []) {
+    const name = problemFieldName(e.field);
+    // Keep the first message per field: it is the most specific one the server found.
+    if (!(name in fieldErrors)) fieldErrors[name] = e.message;
+  }
+  return new ApiError({
+    status: body.status ?? status,
+    code: body.code,
+    detail: body.detail || fallback('unknown'),
+    fieldErrors,
+    requestId: body.request_id ?? null,
+  });
 }
 
 /**
@@ -45,21 +62,7 @@ export function toApiError(body: unknown, response: Response | undefined, fallba
   if (!response) {
     return new ApiError({ status: 0, code: 'network', detail: fallback('network') });
   }
-  if (isProblem(body)) {
-    const fieldErrors: Record<string, string> = {};
-    for (const e of body.errors ?? []) {
-      const name = problemFieldName(e.field);
-      // Keep the first message per field: it is the most specific one the server found.
-      if (!(name in fieldErrors)) fieldErrors[name] = e.message;
-    }
-    return new ApiError({
-      status: body.status ?? response.status,
-      code: body.code,
-      detail: body.detail || fallback('unknown'),
-      fieldErrors,
-      requestId: body.request_id ?? null,
-    });
-  }
+  if (isProblem(body)) return problemError(body, response.status, fallback);
   return new ApiError({ status: response.status, code: `http.${response.status}`, detail: fallback('unknown') });
 }
 
