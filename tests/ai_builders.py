@@ -71,7 +71,9 @@ async def add_deployment(
 async def give_tokens(runtime: Runtime, tenant_id: uuid.UUID, user_id: uuid.UUID, amount: int) -> None:
     async with runtime.db.session(DbScope.for_tenant(tenant_id, user_id)) as session, session.begin():
         holder = await wallet.account(session, AccountKind.USER, user_id)
-        await wallet.top_up(session, target=holder, amount=amount, idempotency_key=f"test-top-up:{uuid.uuid4()}")
+        await wallet.top_up(
+            session, target=holder, amount=amount, idempotency_key=f"test-top-up:{uuid.uuid4()}"
+        )
 
 
 async def balance_of(runtime: Runtime, tenant_id: uuid.UUID, user_id: uuid.UUID) -> tuple[int, int]:
@@ -81,7 +83,9 @@ async def balance_of(runtime: Runtime, tenant_id: uuid.UUID, user_id: uuid.UUID)
         return holder.balance, holder.held
 
 
-async def api_key_for(runtime: Runtime, tenant_id: uuid.UUID, user_id: uuid.UUID, rate_limit: str | None = None) -> str:
+async def api_key_for(
+    runtime: Runtime, tenant_id: uuid.UUID, user_id: uuid.UUID, rate_limit: str | None = None
+) -> str:
     from athanor.apikeys import service as apikeys
     from athanor.tenancy.models import Role
     from athanor.tenancy.permissions import Scope
@@ -91,7 +95,9 @@ async def api_key_for(runtime: Runtime, tenant_id: uuid.UUID, user_id: uuid.UUID
             session,
             user_id=user_id,
             role=Role.OWNER,
-            data=apikeys.NewKey(name="gateway", scopes=[Scope.ENGINES_EXECUTE], expires_at=None, rate_limit=rate_limit),
+            data=apikeys.NewKey(
+                name="gateway", scopes=[Scope.ENGINES_EXECUTE], expires_at=None, rate_limit=rate_limit
+            ),
             token_key=runtime.token_key,
         )
     return secret

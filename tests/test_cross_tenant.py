@@ -10,6 +10,7 @@ import pytest
 from athanor.app import create_app
 from athanor.runtime import Runtime
 from athanor.tenancy.models import Role
+from tests.ai_builders import add_deployment, give_tokens
 from tests.builders import Member, make_member
 
 
@@ -19,8 +20,11 @@ class TenantA:
     member_id: str
     invitation_id: str
     api_key_id: str
+    engine_id: str
+    execution_id: str
 
 
+ENGINE_SPEC: dict[str, object] = {"model": "mock-small", "prompt_template": "Hello"}
 # Every route with an id in its path, with a body that would be valid in its own tenant.
 MATRIX: dict[tuple[str, str], tuple[str, dict[str, object] | None]] = {
     ("GET", "/api/members/{member_id}"): ("member_id", None),
@@ -30,6 +34,18 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, object] | None]] = {
     ("GET", "/api/api-keys/{key_id}"): ("api_key_id", None),
     ("POST", "/api/api-keys/{key_id}/rotate"): ("api_key_id", {"grace_seconds": 0}),
     ("POST", "/api/api-keys/{key_id}/revoke"): ("api_key_id", None),
+    ("GET", "/api/engines/{engine_id}"): ("engine_id", None),
+    ("PATCH", "/api/engines/{engine_id}"): ("engine_id", {"name": "Renamed"}),
+    ("DELETE", "/api/engines/{engine_id}"): ("engine_id", None),
+    ("POST", "/api/engines/{engine_id}/versions"): ("engine_id", ENGINE_SPEC),
+    ("PUT", "/api/engines/{engine_id}/versions/{number}"): ("engine_id", ENGINE_SPEC),
+    ("POST", "/api/engines/{engine_id}/versions/{number}/publish"): ("engine_id", None),
+    ("GET", "/api/engines/{engine_id}/diff"): ("engine_id", None),
+    ("GET", "/api/engines/{engine_id}/assignments"): ("engine_id", None),
+    ("PUT", "/api/engines/{engine_id}/assignments"): ("engine_id", {}),
+    ("POST", "/api/engines/{engine_id}/execute"): ("engine_id", {"inputs": {}}),
+    ("POST", "/api/engines/{engine_id}/playground"): ("engine_id", {"inputs": {}}),
+    ("GET", "/api/executions/{execution_id}"): ("execution_id", None),
 }
 # Platform routes cross tenants on purpose; they are covered by the admin tests.
 PLATFORM_PREFIX = "/api/admin/"
@@ -59,7 +75,24 @@ async def _tenant_a(client: httpx.AsyncClient, runtime: Runtime) -> TenantA:
     )
     assert invitation.status_code == 201
     assert key.status_code == 201
-    return TenantA(owner, member_id, invitation.json()["id"], key.json()["id"])
+    assert owner.tenant_id is not None
+    await add_deployment(runtime, owner.tenant_id)
+    await give_tokens(runtime, owner.tenant_id, owner.user_id, 100_000)
+    engine = await client.post(
+        "/api/engines", json={"slug": "a", "name": "A", "version": ENGINE_SPEC}, headers=owner.headers
+    )
+    run = await client.post(
+        f"/api/engines/{engine.json()['id']}/playground", json={"inputs": {}}, headers=owner.headers
+    )
+    assert run.status_code == 200, run.text
+    return TenantA(
+        owner,
+        member_id,
+        invitation.json()["id"],
+        key.json()["id"],
+        engine.json()["id"],
+        run.json()["execution_id"],
+    )
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(MATRIX))
@@ -69,7 +102,11 @@ async def test_other_tenant_gets_404(
     a = await _tenant_a(client, runtime)
     intruder = await make_member(runtime, "owner@b.example.com", tenant_name="Tenant B")
     field, body = MATRIX[(method, path)]
-    url = path.replace(path[path.index("{") : path.index("}") + 1], getattr(a, field))
+    url = path.replace(path[path.index("{") : path.index("}") + 1], getattr(a, field)).replace(
+        "{number}", "1"
+    )
+    if path.endswith("/diff"):
+        url += "?from=1&to=1"
     response = await client.request(method, url, json=body, headers=intruder.headers)
     assert response.status_code == 404, response.text
     assert response.headers["content-type"] == "application/problem+json"

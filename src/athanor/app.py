@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        flusher = asyncio.create_task(_flush_metrics_every_minute(runtime))
+        flusher = asyncio.create_task(_flush_every_few_seconds(runtime))
         yield
         flusher.cancel()
         await runtime.close()
@@ -97,9 +97,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     return app
 
 
-async def _flush_metrics_every_minute(runtime: Runtime) -> None:
-    """Routing metrics leave process memory for the database once their minute is over."""
+async def _flush_every_few_seconds(runtime: Runtime) -> None:
+    """Counters kept in process memory on the hot path (routing metrics of finished
+    minutes, API-key use) go to the database."""
     while True:
-        await asyncio.sleep(60)
+        await asyncio.sleep(5)
         with suppress(Exception):
             await runtime.ai.flush_metrics(runtime.db)
+        with suppress(Exception):
+            await runtime.key_usage.flush(runtime.db)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from athanor.apikeys.usage import UsageTally
 from athanor.core.crypto import KeyRing
 from athanor.core.ratelimit import RateLimiter
+from athanor.core.ttlcache import TtlCache
 from athanor.db.engine import Database
 from athanor.execution.services import AiServices
 from athanor.settings import Environment, Settings, derive_secret
+
+if TYPE_CHECKING:
+    from athanor.access.principal import CachedPrincipal
 
 
 @dataclass
@@ -22,14 +29,33 @@ class Runtime:
     key_ring: KeyRing
     # Provider clients, routing and its metrics: the AI call path's process-wide parts.
     ai: AiServices
+    # API keys seen in the last seconds, by secret hash: the gateway's hot path skips
+    # four lookups. Revoking or rotating a key removes it (see apikeys.router).
+    api_key_principals: TtlCache[str, CachedPrincipal] = field(default_factory=lambda: TtlCache(ttl=10.0))
+    key_usage: UsageTally = field(default_factory=UsageTally)
 
     @property
     def reveals_links(self) -> bool:
         """Whether sign-up and reset links may be logged (until mail is configured)."""
         return self.settings.environment is not Environment.PRODUCTION
 
+    def forget_principals(
+        self, *, tenant_id: uuid.UUID | None = None, key_id: uuid.UUID | None = None
+    ) -> None:
+        """Drop cached API-key principals after a change they depend on: a key's (revoked,
+        rotated), a tenant's (members, roles, status), or everything (no argument)."""
+
+        def stale(_digest: str, cached: CachedPrincipal) -> bool:
+            principal = cached.principal
+            if key_id is not None:
+                return principal.api_key is not None and principal.api_key.id == key_id
+            return tenant_id is None or principal.tenant_id == tenant_id
+
+        self.api_key_principals.discard_where(stale)
+
     async def close(self) -> None:
         await self.ai.flush_metrics(self.db, everything=True)
+        await self.key_usage.flush(self.db)
         await self.ai.close()
         await self.db.dispose()
         await self.limiter.close()

@@ -696,7 +696,14 @@ async def test_me_reports_role_permissions_and_memberships(
     me = (await client.get("/api/me", headers=viewer.headers)).json()
     assert me["role"] == "viewer"
     assert me["tenant_id"] == str(owner.tenant_id)
-    assert me["permissions"] == ["files:read", "members:read", "tenant:read"]
+    assert me["permissions"] == [
+        "engines:read",
+        "files:read",
+        "members:read",
+        "providers:read",
+        "tenant:read",
+        "wallet:read",
+    ]
     assert me["memberships"] == [{"tenant_id": str(owner.tenant_id), "tenant_name": "Acme", "role": "viewer"}]
     owner_me = (await client.get("/api/me", headers=owner.headers)).json()
     assert owner_me["role"] == "owner"

@@ -42,10 +42,14 @@ def test_a_ring_reads_old_keys_and_seals_with_the_newest() -> None:
 
 async def _sealed(runtime: Runtime) -> list[ProviderConnection]:
     async with runtime.db.session(DbScope.for_platform(None)) as session:
-        return list((await session.scalars(select(ProviderConnection).order_by(ProviderConnection.name))).all())
+        return list(
+            (await session.scalars(select(ProviderConnection).order_by(ProviderConnection.name))).all()
+        )
 
 
-async def test_keys_rotate_reseals_every_provider_key(runtime: Runtime, settings: Settings, tmp_path: Path) -> None:
+async def test_keys_rotate_reseals_every_provider_key(
+    runtime: Runtime, settings: Settings, tmp_path: Path
+) -> None:
     owner = await make_member(runtime, "ada@example.com", tenant_name="Acme")
     assert owner.tenant_id is not None
     for owner_id, name in ((owner.tenant_id, "tenant"), (None, "shared")):

@@ -43,7 +43,12 @@ async def test_the_key_is_write_only_and_sealed(client: httpx.AsyncClient, runti
         row = (await session.execute(text("SELECT * FROM provider_connection"))).mappings().one()
     assert row["api_key_sealed"].startswith("v1:t1:")
     assert all(SECRET not in str(value) and SECRET[3:-4] not in str(value) for value in row.values())
-    assert runtime.key_ring.decrypt(row["api_key_sealed"], associated=f"provider_connection:{uuid.UUID(str(row['id']))}") == SECRET
+    assert (
+        runtime.key_ring.decrypt(
+            row["api_key_sealed"], associated=f"provider_connection:{uuid.UUID(str(row['id']))}"
+        )
+        == SECRET
+    )
 
 
 async def test_update_keeps_replaces_or_removes_the_key(client: httpx.AsyncClient, runtime: Runtime) -> None:
@@ -70,9 +75,15 @@ async def test_input_is_checked_per_kind(client: httpx.AsyncClient, runtime: Run
         ({"kind": "openai", "name": "x", "base_url": "ftp://example.com"}, "body.base_url"),
         ({"kind": "openai", "name": "x", "base_url": "not a url"}, "body.base_url"),
         ({"kind": "openai", "name": "x", "base_url": "https://user:pw@example.com"}, "body.base_url"),
-        ({"kind": "azure_openai", "name": "x", "base_url": "https://r.openai.azure.com"}, "body.options.api_version"),
+        (
+            {"kind": "azure_openai", "name": "x", "base_url": "https://r.openai.azure.com"},
+            "body.options.api_version",
+        ),
         ({"kind": "azure_openai", "name": "x", "options": {"api_version": "2024-10-21"}}, "body.base_url"),
-        ({"kind": "openai", "name": "x", "options": {"headers": {"Authorization": "Bearer x"}}}, "body.options.headers"),
+        (
+            {"kind": "openai", "name": "x", "options": {"headers": {"Authorization": "Bearer x"}}},
+            "body.options.headers",
+        ),
         ({"kind": "openai", "name": "x", "options": {"surprise": 1}}, "body.options.surprise"),
         ({"kind": "mock", "name": "x", "options": {"fail_rate": 2}}, "body.options.fail_rate"),
         ({"kind": "nope", "name": "x"}, "body.kind"),
@@ -97,7 +108,9 @@ async def test_input_is_checked_per_kind(client: httpx.AsyncClient, runtime: Run
     assert azure.json()["options"] == {"api_version": "2024-10-21", "headers": {"X-Team": "a"}}
 
 
-async def test_connection_test_records_an_audited_decryption(client: httpx.AsyncClient, runtime: Runtime) -> None:
+async def test_connection_test_records_an_audited_decryption(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
     owner = await make_member(runtime, "ada@example.com", tenant_name="Acme")
     created = await create_provider(client, owner)
     response = await client.post(f"/api/providers/{created['id']}/test", headers=owner.headers)
@@ -111,7 +124,9 @@ async def test_connection_test_records_an_audited_decryption(client: httpx.Async
 
     assert owner.tenant_id is not None
     async with runtime.db.session(DbScope.for_platform(None)) as session:
-        events = (await session.scalars(select(AuditEvent).where(AuditEvent.tenant_id == owner.tenant_id))).all()
+        events = (
+            await session.scalars(select(AuditEvent).where(AuditEvent.tenant_id == owner.tenant_id))
+        ).all()
     decrypted = [event for event in events if event.action == "provider.credential_decrypted"]
     assert len(decrypted) == 1
     assert decrypted[0].details == {"purpose": "connection_test", "key_id": "t1"}
@@ -123,7 +138,9 @@ async def test_connection_test_records_an_audited_decryption(client: httpx.Async
 async def test_a_failing_connection_is_reported(client: httpx.AsyncClient, runtime: Runtime) -> None:
     owner = await make_member(runtime, "ada@example.com", tenant_name="Acme")
     created = await create_provider(client, owner, options={"fail_with": "authentication"})
-    response = await client.post(f"/api/providers/{created['id']}/test", json={"model": "x"}, headers=owner.headers)
+    response = await client.post(
+        f"/api/providers/{created['id']}/test", json={"model": "x"}, headers=owner.headers
+    )
     assert response.status_code == 200, response.text
     assert response.json()["ok"] is False
     assert response.json()["error"] == "authentication"
@@ -132,7 +149,9 @@ async def test_a_failing_connection_is_reported(client: httpx.AsyncClient, runti
     assert read["last_test_error"].startswith("authentication")
 
 
-async def test_tenants_see_their_own_and_shared_providers(client: httpx.AsyncClient, runtime: Runtime) -> None:
+async def test_tenants_see_their_own_and_shared_providers(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
     a = await make_member(runtime, "a@example.com", tenant_name="A")
     b = await make_member(runtime, "b@example.com", tenant_name="B")
     root = await make_member(runtime, "root@example.com", superadmin=True)
@@ -143,10 +162,14 @@ async def test_tenants_see_their_own_and_shared_providers(client: httpx.AsyncCli
     assert shared.status_code == 201, shared.text
     assert shared.json()["shared"] is True
 
-    assert_problem(await client.get(f"/api/providers/{own['id']}", headers=b.headers), 404, "provider.not_found")
+    assert_problem(
+        await client.get(f"/api/providers/{own['id']}", headers=b.headers), 404, "provider.not_found"
+    )
     listed = await client.get("/api/providers", headers=b.headers)
     assert [item["id"] for item in listed.json()["items"]] == [shared.json()["id"]]
-    assert {item["id"] for item in (await client.get("/api/providers", headers=a.headers)).json()["items"]} == {
+    assert {
+        item["id"] for item in (await client.get("/api/providers", headers=a.headers)).json()["items"]
+    } == {
         own["id"],
         shared.json()["id"],
     }
@@ -173,7 +196,9 @@ async def test_only_managers_change_providers(client: httpx.AsyncClient, runtime
     test = await client.post(f"/api/providers/{created['id']}/test", headers=member.headers)
     assert_problem(test, 403, "auth.forbidden")
     assert (await client.get(f"/api/providers/{created['id']}", headers=member.headers)).status_code == 200
-    admin_only = await client.post("/api/admin/providers", json={"kind": "mock", "name": "x"}, headers=owner.headers)
+    admin_only = await client.post(
+        "/api/admin/providers", json={"kind": "mock", "name": "x"}, headers=owner.headers
+    )
     assert_problem(admin_only, 403, "admin.superadmin_required")
     assert_problem(
         await client.get(f"/api/providers/{uuid.uuid4()}", headers=owner.headers), 404, "provider.not_found"

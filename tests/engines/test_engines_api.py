@@ -48,18 +48,25 @@ async def create_engine(client: httpx.AsyncClient, owner: Member, **spec: Any) -
 
 async def test_versions_publish_and_diff(client: httpx.AsyncClient, owner: Member) -> None:
     engine = await create_engine(client, owner)
-    assert engine["latest_version"] == 1 and engine["published_version"] is None
+    assert engine["latest_version"] == 1
+    assert engine["published_version"] is None
     base = f"/api/engines/{engine['id']}"
-    assert (await client.post(f"{base}/versions/1/publish", headers=owner.headers)).json()["published_version"] == 1
+    assert (await client.post(f"{base}/versions/1/publish", headers=owner.headers)).json()[
+        "published_version"
+    ] == 1
     frozen = await client.put(f"{base}/versions/1", json=SPEC, headers=owner.headers)
     assert_problem(frozen, 409, "engine.version_published")
     second = await client.post(
-        f"{base}/versions", json={**SPEC, "prompt_template": "Explain {{ text }} briefly."}, headers=owner.headers
+        f"{base}/versions",
+        json={**SPEC, "prompt_template": "Explain {{ text }} briefly."},
+        headers=owner.headers,
     )
-    assert second.status_code == 201 and second.json()["status"] == "draft"
+    assert second.status_code == 201
+    assert second.json()["status"] == "draft"
     diff = (await client.get(f"{base}/diff", params={"from": 1, "to": 2}, headers=owner.headers)).json()
     change = next(item for item in diff["changes"] if item["field"] == "prompt_template")
-    assert "-Summarise {{ text }}" in change["diff"] and "+Explain {{ text }}" in change["diff"]
+    assert "-Summarise {{ text }}" in change["diff"]
+    assert "+Explain {{ text }}" in change["diff"]
     detail = (await client.post(f"{base}/versions/2/publish", headers=owner.headers)).json()
     assert [version["status"] for version in detail["versions"]] == ["retired", "published"]
 
@@ -75,13 +82,17 @@ async def test_execute_pins_the_published_version_and_charges(
     result = await client.post(f"{base}/execute", json={"inputs": INPUTS}, headers=owner.headers)
     assert result.status_code == 200, result.text
     body = result.json()
-    assert body["text"] and body["charged_tokens"] > 0
+    assert body["text"]
+    assert body["charged_tokens"] > 0
     assert body["balance"] == 10_000 - body["charged_tokens"]
     assert await balance_of(runtime, owner.tenant_id, owner.user_id) == (body["balance"], 0)  # type: ignore[arg-type]
     record = (await client.get(f"/api/executions/{body['execution_id']}", headers=owner.headers)).json()
-    assert record["status"] == "succeeded" and record["inputs"] == INPUTS
+    assert record["status"] == "succeeded"
+    assert record["inputs"] == INPUTS
     assert record["engine_version_id"] == engine["versions"][0]["id"]
-    assert record["deployment_id"] and record["latency_ms"] is not None and record["cost_nanos"] > 0
+    assert record["deployment_id"]
+    assert record["latency_ms"] is not None
+    assert record["cost_nanos"] > 0
 
 
 async def test_bad_inputs_and_templates_are_field_problems(client: httpx.AsyncClient, owner: Member) -> None:
@@ -136,7 +147,9 @@ async def test_playground_streams_deltas_then_done(client: httpx.AsyncClient, ow
             elif line.startswith("data: "):
                 events.append((kind, orjson.loads(line.removeprefix("data: "))))
     kinds = [kind for kind, _ in events]
-    assert kinds[-1] == "done" and set(kinds[:-1]) == {"delta"} and len(kinds) > 2
+    assert kinds[-1] == "done"
+    assert set(kinds[:-1]) == {"delta"}
+    assert len(kinds) > 2
     done = events[-1][1]
     assert done["status"] == "succeeded"
     assert done["output"]["text"] == "".join(data["text"] for kind, data in events if kind == "delta")
@@ -153,7 +166,9 @@ async def test_assignments_limit_who_runs_an_engine(
 
     member = await make_member(runtime, "member@example.com", tenant_id=owner.tenant_id, role=Role.MEMBER)
     await give_tokens(runtime, owner.tenant_id, member.user_id, 1000)  # type: ignore[arg-type]
-    assigned = await client.put(f"{base}/assignments", json={"user_ids": [str(owner.user_id)]}, headers=owner.headers)
+    assigned = await client.put(
+        f"{base}/assignments", json={"user_ids": [str(owner.user_id)]}, headers=owner.headers
+    )
     assert assigned.status_code == 200
     refused = await client.post(f"{base}/execute", json={"inputs": INPUTS}, headers=member.headers)
     assert_problem(refused, 403, "engine.not_assigned")
@@ -163,4 +178,5 @@ async def test_assignments_limit_who_runs_an_engine(
     # Members read their own executions only.
     mine = (await client.get("/api/executions", headers=member.headers)).json()["items"]
     everyone = (await client.get("/api/executions", headers=owner.headers)).json()["items"]
-    assert len(mine) == 1 and len(everyone) == 1
+    assert len(mine) == 1
+    assert len(everyone) == 1

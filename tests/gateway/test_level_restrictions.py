@@ -28,7 +28,9 @@ async def owner(runtime: Runtime) -> Member:
     member = await make_member(runtime, "owner@example.com", tenant_name="Acme")
     assert member.tenant_id is not None
     await add_deployment(runtime, member.tenant_id)
-    await add_deployment(runtime, member.tenant_id, model="mock-large", upstream_model="mock-large", name="large")
+    await add_deployment(
+        runtime, member.tenant_id, model="mock-large", upstream_model="mock-large", name="large"
+    )
     await give_tokens(runtime, member.tenant_id, member.user_id, 10_000)
     return member
 
@@ -51,7 +53,9 @@ async def gateway(settings: Settings, runtime: Runtime, owner: Member) -> Any:
         yield http
 
 
-async def test_models_outside_the_level_are_refused(gateway: httpx.AsyncClient, runtime: Runtime, owner: Member) -> None:
+async def test_models_outside_the_level_are_refused(
+    gateway: httpx.AsyncClient, runtime: Runtime, owner: Member
+) -> None:
     await on_level(runtime, owner, allowed_models=["mock-small"])
     assert (await gateway.post("/v1/chat/completions", json=chat())).status_code == 200
     refused = await gateway.post("/v1/chat/completions", json=chat(model="mock-large"))
@@ -66,18 +70,25 @@ async def test_output_tokens_above_the_level_are_refused(
         "/v1/chat/completions", json=chat(max_tokens=51), headers={"Accept-Language": "es"}
     )
     assert_problem(refused, 403, "level.max_output_tokens_exceeded")
-    assert "50" in refused.json()["detail"] and refused.headers["content-language"] == "es"
+    assert "50" in refused.json()["detail"]
+    assert refused.headers["content-language"] == "es"
     assert (await gateway.post("/v1/chat/completions", json=chat(max_tokens=50))).status_code == 200
 
 
-async def test_daily_executions_are_counted(gateway: httpx.AsyncClient, runtime: Runtime, owner: Member) -> None:
+async def test_daily_executions_are_counted(
+    gateway: httpx.AsyncClient, runtime: Runtime, owner: Member
+) -> None:
     await on_level(runtime, owner, executions_per_day=2)
     for _ in range(2):
         assert (await gateway.post("/v1/chat/completions", json=chat())).status_code == 200
-    assert_problem(await gateway.post("/v1/chat/completions", json=chat()), 403, "level.executions_per_day_exceeded")
+    assert_problem(
+        await gateway.post("/v1/chat/completions", json=chat()), 403, "level.executions_per_day_exceeded"
+    )
 
 
-async def test_concurrent_runs_are_limited(gateway: httpx.AsyncClient, runtime: Runtime, owner: Member) -> None:
+async def test_concurrent_runs_are_limited(
+    gateway: httpx.AsyncClient, runtime: Runtime, owner: Member
+) -> None:
     await on_level(runtime, owner, concurrent_runs=1)
     assert owner.tenant_id is not None
     async with runtime.db.session(DbScope.for_tenant(owner.tenant_id)) as session, session.begin():
@@ -89,10 +100,14 @@ async def test_concurrent_runs_are_limited(gateway: httpx.AsyncClient, runtime: 
                 status=ExecutionStatus.RUNNING,
             )
         )
-    assert_problem(await gateway.post("/v1/chat/completions", json=chat()), 403, "level.concurrent_runs_exceeded")
+    assert_problem(
+        await gateway.post("/v1/chat/completions", json=chat()), 403, "level.concurrent_runs_exceeded"
+    )
 
 
-async def test_the_level_rate_limit_applies(gateway: httpx.AsyncClient, runtime: Runtime, owner: Member) -> None:
+async def test_the_level_rate_limit_applies(
+    gateway: httpx.AsyncClient, runtime: Runtime, owner: Member
+) -> None:
     await on_level(runtime, owner, rate_limit="2/minute")
     for _ in range(2):
         assert (await gateway.post("/v1/chat/completions", json=chat())).status_code == 200
@@ -109,7 +124,10 @@ async def test_overdraft_lets_the_balance_go_below_zero_only_as_far_as_allowed(
     balance, _held = await balance_of(runtime, owner.tenant_id, owner.user_id)
     # Spend down to 3 tokens, then a 7-token call fits only thanks to the overdraft.
     spend = balance - 3
-    async with runtime.db.session(DbScope.for_tenant(owner.tenant_id, owner.user_id)) as session, session.begin():
+    async with (
+        runtime.db.session(DbScope.for_tenant(owner.tenant_id, owner.user_id)) as session,
+        session.begin(),
+    ):
         from athanor.wallet import service as wallet
         from athanor.wallet.models import AccountKind
 

@@ -20,7 +20,9 @@ async def gateway(settings: Settings, runtime: Runtime):  # type: ignore[no-unty
     await give_tokens(runtime, owner.tenant_id, owner.user_id, 10_000)
     secret = await api_key_for(runtime, owner.tenant_id, owner.user_id)
     async with app_client(settings, runtime) as http:
-        sdk = openai.AsyncOpenAI(api_key=secret, base_url="https://testserver/v1", http_client=http, max_retries=0)
+        sdk = openai.AsyncOpenAI(
+            api_key=secret, base_url="https://testserver/v1", http_client=http, max_retries=0
+        )
         yield sdk, owner
 
 
@@ -31,7 +33,8 @@ async def test_chat_completion_charges_the_wallet(gateway, runtime: Runtime) -> 
     )
     completion = raw.parse()
     assert completion.choices[0].message.content
-    assert completion.usage is not None and completion.usage.total_tokens > 0
+    assert completion.usage is not None
+    assert completion.usage.total_tokens > 0
     charged = int(raw.headers["x-athanor-tokens-charged"])
     assert charged == completion.usage.total_tokens
     balance, held = await balance_of(runtime, owner.tenant_id, owner.user_id)
@@ -52,7 +55,8 @@ async def test_streamed_completion_matches_and_settles(gateway, runtime: Runtime
             parts.append(chunk.choices[0].delta.content)
         usage = chunk.usage or usage
     assert "".join(parts) == whole.choices[0].message.content
-    assert usage is not None and whole.usage is not None
+    assert usage is not None
+    assert whole.usage is not None
     assert usage.total_tokens == whole.usage.total_tokens
     balance, held = await balance_of(runtime, owner.tenant_id, owner.user_id)
     assert (balance, held) == (10_000 - 2 * usage.total_tokens, 0)
@@ -73,6 +77,10 @@ async def test_unknown_model_is_a_404_problem(gateway) -> None:  # type: ignore[
 
 async def test_a_bad_key_is_refused(settings: Settings, runtime: Runtime) -> None:
     async with app_client(settings, runtime) as http:
-        sdk = openai.AsyncOpenAI(api_key="ath_" + "x" * 43, base_url="https://testserver/v1", http_client=http, max_retries=0)
+        sdk = openai.AsyncOpenAI(
+            api_key="ath_" + "x" * 43, base_url="https://testserver/v1", http_client=http, max_retries=0
+        )
         with pytest.raises(openai.AuthenticationError):
-            await sdk.chat.completions.create(model="mock-small", messages=[{"role": "user", "content": "hi"}])
+            await sdk.chat.completions.create(
+                model="mock-small", messages=[{"role": "user", "content": "hi"}]
+            )

@@ -16,7 +16,11 @@ async def test_fallback_after_retries_is_recorded(settings: Settings, runtime: R
     assert owner.tenant_id is not None
     # The tenant routes by fallback order: the broken deployment comes first.
     broken = await add_deployment(
-        runtime, owner.tenant_id, name="broken", priority=0, options={"fail_with": "unavailable", "fail_rate": 1.0}
+        runtime,
+        owner.tenant_id,
+        name="broken",
+        priority=0,
+        options={"fail_with": "unavailable", "fail_rate": 1.0},
     )
     healthy = await add_deployment(runtime, owner.tenant_id, name="healthy", priority=1)
     await give_tokens(runtime, owner.tenant_id, owner.user_id, 1000)
@@ -30,13 +34,16 @@ async def test_fallback_after_retries_is_recorded(settings: Settings, runtime: R
         answer = await http.post("/v1/chat/completions", json=BODY, headers=headers)
         assert answer.status_code == 200, answer.text
         execution = (
-            await http.get(f"/api/executions/{answer.headers['x-athanor-execution-id']}", headers=owner.headers)
+            await http.get(
+                f"/api/executions/{answer.headers['x-athanor-execution-id']}", headers=owner.headers
+            )
         ).json()
     assert execution["deployment_id"] == str(healthy)
     tried = [(attempt["deployment_id"], attempt["failure"]) for attempt in execution["attempts"]]
     assert tried[-1] == (str(healthy), None)
     failures = [item for item in tried if item[0] == str(broken)]
-    assert len(failures) >= 2 and all(kind == "unavailable" for _, kind in failures)
+    assert len(failures) >= 2
+    assert all(kind == "unavailable" for _, kind in failures)
 
 
 async def _no_wait(_seconds: float) -> None:

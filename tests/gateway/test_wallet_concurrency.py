@@ -70,11 +70,15 @@ async def test_an_idempotency_key_charges_once(settings: Settings, runtime: Runt
         first = await http.post("/v1/chat/completions", json=BODY, headers=headers)
         again = await http.post("/v1/chat/completions", json=BODY, headers=headers)
         other = await http.post(
-            "/v1/chat/completions", json={**BODY, "messages": [{"role": "user", "content": "else"}]}, headers=headers
+            "/v1/chat/completions",
+            json={**BODY, "messages": [{"role": "user", "content": "else"}]},
+            headers=headers,
         )
     assert first.status_code == again.status_code == 200
     assert again.headers["idempotent-replayed"] == "true"
-    assert again.json()["choices"][0]["message"]["content"] == first.json()["choices"][0]["message"]["content"]
+    assert (
+        again.json()["choices"][0]["message"]["content"] == first.json()["choices"][0]["message"]["content"]
+    )
     assert again.json()["usage"] == first.json()["usage"]
     assert other.status_code == 409
     assert other.json()["code"] == "idempotency_key.reused"

@@ -16,7 +16,7 @@ from fastapi import Depends, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from athanor.access.csrf import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, csrf_ok
-from athanor.access.principal import ClientInfo, Principal, Via
+from athanor.access.principal import CachedPrincipal, ClientInfo, Principal, Via
 from athanor.apikeys import service as apikeys_service
 from athanor.apikeys.exceptions import ApiKeyInvalid
 from athanor.auth import service as auth_service
@@ -26,7 +26,9 @@ from athanor.core.errors import Forbidden, Unauthenticated
 from athanor.core.i18n import negotiate
 from athanor.core.logging import bind_principal
 from athanor.core.ratelimit import LimitRule, LimitState
+from athanor.core.security import token_hash
 from athanor.db.scope import DbScope, set_scope
+from athanor.db.types import utcnow
 from athanor.runtime import Runtime
 from athanor.tenancy import service as tenancy_service
 from athanor.tenancy.exceptions import TenantNotFound, TenantRequired, TenantSuspended
@@ -86,21 +88,39 @@ def _requested_tenant(request: Request) -> uuid.UUID | None:
 async def _principal_from_api_key(
     session: AsyncSession, runtime: Runtime, secret: str, client: ClientInfo
 ) -> Principal:
-    key = await apikeys_service.resolve_key(session, secret=secret, token_key=runtime.token_key)
+    """The key's principal, from a short-lived cache when the key was seen in the last
+    seconds (revocation and rotation clear it at once; other changes within its TTL)."""
+    digest = token_hash(secret, key=runtime.token_key)
+    cached = runtime.api_key_principals.get(digest)
+    if cached is not None and (cached.valid_until is None or cached.valid_until > utcnow()):
+        principal = cached.principal
+        assert principal.tenant_id is not None
+        await set_scope(session, DbScope.for_tenant(principal.tenant_id, principal.user.id))
+        return replace(principal, client=client)
+    key, valid_until = await apikeys_service.resolve_secret(
+        session, secret=secret, token_key=runtime.token_key
+    )
     user = await auth_service.get_user(session, key.user_id)
     membership = await tenancy_service.membership_of(session, tenant_id=key.tenant_id, user_id=key.user_id)
     if user is None or not user.is_active or membership is None:
         raise ApiKeyInvalid()
-    await apikeys_service.record_use(session, key=key)
-    return Principal(
-        user=user,
-        via="api_key",
-        client=client,
-        tenant_id=key.tenant_id,
-        role=membership.role,
-        permissions=permissions_for(membership.role, key.scopes),
-        api_key=key,
+    principal = await _enter_scope(
+        session,
+        Principal(
+            user=user,
+            via="api_key",
+            client=client,
+            tenant_id=key.tenant_id,
+            role=membership.role,
+            permissions=permissions_for(membership.role, key.scopes),
+            api_key=key,
+        ),
     )
+    # Shared with later requests: out of this session, so its rollback cannot expire them.
+    session.expunge(user)
+    session.expunge(key)
+    runtime.api_key_principals.put(digest, CachedPrincipal(principal, valid_until))
+    return principal
 
 
 async def _principal_from_session(
@@ -195,9 +215,13 @@ async def optional_principal(
     if principal is None:
         return None
     request.state.locale = negotiate(request.headers.get("accept-language"), principal.user.locale)
-    principal = await _enter_scope(session, principal)
+    if principal.api_key is None:
+        principal = await _enter_scope(session, principal)
     bind_principal(tenant_id=principal.tenant_id, user_id=principal.user.id)
     _publish_limits(request, response, await runtime.limiter.enforce(_limit_rules(runtime, principal)))
+    if principal.api_key is not None and principal.tenant_id is not None:
+        # Counted once admitted: a refused call is not a use.
+        runtime.key_usage.add(tenant_id=principal.tenant_id, key_id=principal.api_key.id)
     return principal
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from athanor.apikeys.models import ApiKey
@@ -54,3 +55,11 @@ class Principal:
             user_agent=self.client.user_agent,
             request_id=self.client.request_id,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class CachedPrincipal:
+    """An API key's principal as recently resolved, and when its secret stops working."""
+
+    principal: Principal
+    valid_until: datetime | None

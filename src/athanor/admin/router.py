@@ -28,6 +28,7 @@ from athanor.auth.models import SessionKind, User
 from athanor.core.errors import FieldProblem, problem_responses
 from athanor.core.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize, page_of, paginate_query
 from athanor.db.types import utcnow
+from athanor.runtime import Runtime
 from athanor.tenancy import service as tenancy_service
 from athanor.tenancy.exceptions import TenantNotFound
 from athanor.tenancy.models import Tenant, TenantStatus
@@ -94,6 +95,7 @@ async def create_tenant(body: AdminTenantCreate, admin: PlatformAdmin, session: 
 
 async def _set_status(
     session: DbSession,
+    runtime: Runtime,
     admin: PlatformAdmin,
     tenant_id: uuid.UUID,
     new_status: TenantStatus,
@@ -103,6 +105,7 @@ async def _set_status(
     if tenant is None:
         raise TenantNotFound()
     await tenancy_service.set_tenant_status(session, tenant=tenant, status=new_status, reason=reason)
+    runtime.forget_principals(tenant_id=tenant.id)
     action = "tenant.suspended" if new_status is TenantStatus.SUSPENDED else "tenant.reactivated"
     await audit.record(
         session,
@@ -118,17 +121,17 @@ async def _set_status(
 
 @router.post("/tenants/{tenant_id:uuid}/suspend")
 async def suspend_tenant(
-    tenant_id: uuid.UUID, body: SuspendRequest, admin: PlatformAdmin, session: DbSession
+    tenant_id: uuid.UUID, body: SuspendRequest, admin: PlatformAdmin, session: DbSession, runtime: RuntimeDep
 ) -> AdminTenantRead:
     """Block every request into the tenant until it is reactivated."""
-    return await _set_status(session, admin, tenant_id, TenantStatus.SUSPENDED, body.reason)
+    return await _set_status(session, runtime, admin, tenant_id, TenantStatus.SUSPENDED, body.reason)
 
 
 @router.post("/tenants/{tenant_id:uuid}/reactivate")
 async def reactivate_tenant(
-    tenant_id: uuid.UUID, admin: PlatformAdmin, session: DbSession
+    tenant_id: uuid.UUID, admin: PlatformAdmin, session: DbSession, runtime: RuntimeDep
 ) -> AdminTenantRead:
-    return await _set_status(session, admin, tenant_id, TenantStatus.ACTIVE, None)
+    return await _set_status(session, runtime, admin, tenant_id, TenantStatus.ACTIVE, None)
 
 
 @router.get("/users")

@@ -20,6 +20,7 @@ from athanor.audit import service as audit
 from athanor.auth.exceptions import SessionRequired
 from athanor.core.errors import problem_responses
 from athanor.core.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize, page_of, paginate_query
+from athanor.runtime import Runtime
 from athanor.tenancy.permissions import Permission
 
 router = APIRouter(
@@ -47,6 +48,12 @@ def _read(key: ApiKey) -> ApiKeyRead:
 
 def _fields(key: ApiKey) -> dict[str, object]:
     return {name: getattr(key, name) for name in ApiKeyRead.model_fields if name != "status"}
+
+
+async def _current_usage(session: AsyncSession, runtime: Runtime, principal: Principal) -> None:
+    """Usage is counted in memory on the hot path; what this process counted is written first."""
+    assert principal.tenant_id is not None
+    await runtime.key_usage.write(session, principal.tenant_id)
 
 
 async def _visible_key(session: AsyncSession, principal: Principal, key_id: uuid.UUID) -> ApiKey:
@@ -87,8 +94,13 @@ async def create_api_key(
 
 @router.get("")
 async def list_api_keys(
-    principal: KeyUser, session: DbSession, cursor: Cursor = None, limit: PageSize = DEFAULT_PAGE_SIZE
+    principal: KeyUser,
+    session: DbSession,
+    runtime: RuntimeDep,
+    cursor: Cursor = None,
+    limit: PageSize = DEFAULT_PAGE_SIZE,
 ) -> Page[ApiKeyRead]:
+    await _current_usage(session, runtime, principal)
     statement = select(ApiKey)
     if not principal.can(Permission.API_KEYS_MANAGE):
         statement = statement.where(ApiKey.user_id == principal.user.id)
@@ -97,7 +109,10 @@ async def list_api_keys(
 
 
 @router.get("/{key_id:uuid}")
-async def read_api_key(key_id: uuid.UUID, principal: KeyUser, session: DbSession) -> ApiKeyRead:
+async def read_api_key(
+    key_id: uuid.UUID, principal: KeyUser, session: DbSession, runtime: RuntimeDep
+) -> ApiKeyRead:
+    await _current_usage(session, runtime, principal)
     return _read(await _visible_key(session, principal, key_id))
 
 
@@ -116,6 +131,7 @@ async def rotate_api_key(
     secret = await service.rotate_key(
         session, key=key, grace=timedelta(seconds=body.grace_seconds), token_key=runtime.token_key
     )
+    runtime.forget_principals(key_id=key.id)
     await audit.record(
         session,
         action="api_key.rotated",
@@ -129,10 +145,13 @@ async def rotate_api_key(
 
 
 @router.post("/{key_id:uuid}/revoke")
-async def revoke_api_key(key_id: uuid.UUID, principal: KeyUser, session: DbSession) -> ApiKeyRead:
+async def revoke_api_key(
+    key_id: uuid.UUID, principal: KeyUser, session: DbSession, runtime: RuntimeDep
+) -> ApiKeyRead:
     """Stop the key at once, grace periods included."""
     key = await _visible_key(session, principal, key_id)
     await service.revoke_key(session, key=key)
+    runtime.forget_principals(key_id=key.id)
     await audit.record(
         session,
         action="api_key.revoked",

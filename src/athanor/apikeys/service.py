@@ -87,6 +87,14 @@ async def get_key(session: AsyncSession, key_id: uuid.UUID) -> ApiKey:
 
 async def resolve_key(session: AsyncSession, *, secret: str, token_key: str) -> ApiKey:
     """The live key for a secret. Moves the session into the key's tenant."""
+    return (await resolve_secret(session, secret=secret, token_key=token_key))[0]
+
+
+async def resolve_secret(
+    session: AsyncSession, *, secret: str, token_key: str
+) -> tuple[ApiKey, datetime | None]:
+    """The live key for a secret and when this secret stops working (its key's expiry, or
+    the end of its rotation grace period), if ever."""
     now = utcnow()
     found = await session.scalar(
         select(ApiKeySecret).where(ApiKeySecret.secret_hash == token_hash(secret, key=token_key))
@@ -97,17 +105,8 @@ async def resolve_key(session: AsyncSession, *, secret: str, token_key: str) -> 
     key = await session.scalar(select(ApiKey).where(ApiKey.id == found.api_key_id))
     if key is None or key_status(key) != "active":
         raise ApiKeyInvalid()
-    return key
-
-
-async def record_use(session: AsyncSession, *, key: ApiKey) -> None:
-    # One UPDATE with an increment, so concurrent requests never lose a count.
-    await session.execute(
-        update(ApiKey)
-        .where(ApiKey.id == key.id)
-        .values(usage_count=ApiKey.usage_count + 1, last_used_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
+    ends = [moment for moment in (key.expires_at, found.retires_at) if moment is not None]
+    return key, min(ends) if ends else None
 
 
 async def rotate_key(session: AsyncSession, *, key: ApiKey, grace: timedelta, token_key: str) -> str:

@@ -165,7 +165,7 @@ class Endpoint:
     """Where and how to reach one deployment: what the adapter needs, decrypted."""
 
     base_url: str
-    api_key: str | None = None
+    api_key: str | None = field(default=None, repr=False)
     # Provider specifics, e.g. Azure's api-version or extra headers.
     options: dict[str, Any] = field(default_factory=dict)
     timeout_seconds: float = 60.0

@@ -141,12 +141,13 @@ async def read_member(member_id: uuid.UUID, principal: MemberReader, session: Db
 
 @router.patch("/members/{member_id:uuid}", responses=problem_responses(409))
 async def update_member(
-    member_id: uuid.UUID, body: MemberUpdate, principal: MemberWriter, session: DbSession
+    member_id: uuid.UUID, body: MemberUpdate, principal: MemberWriter, session: DbSession, runtime: RuntimeDep
 ) -> MemberRead:
     """Change a member's role; only owners grant or take away ownership."""
     member = await service.get_member(session, membership_id=member_id)
     before = member.membership.role
     await service.change_role(session, member=member, role=body.role, actor_role=_role(principal))
+    runtime.forget_principals(tenant_id=principal.tenant_id)
     if before is not body.role:
         await audit.record(
             session,
@@ -163,9 +164,12 @@ async def update_member(
 @router.delete(
     "/members/{member_id:uuid}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(409)
 )
-async def remove_member(member_id: uuid.UUID, principal: MemberWriter, session: DbSession) -> None:
+async def remove_member(
+    member_id: uuid.UUID, principal: MemberWriter, session: DbSession, runtime: RuntimeDep
+) -> None:
     member = await service.get_member(session, membership_id=member_id)
     await service.remove_member(session, member=member, actor_role=_role(principal))
+    runtime.forget_principals(tenant_id=principal.tenant_id)
     await audit.record(
         session,
         action="member.removed",

@@ -4,6 +4,7 @@ import type { MeRead } from '@/client';
 import { RouteError, NotFound } from '@/components/layout/RouteStates';
 import { meQuery } from '@/features/session/api';
 import { isApiError } from '@/lib/problem';
+import { validatePlaygroundSearch } from '@/features/engines/search';
 import type { HelpTopic } from './help';
 
 declare module '@tanstack/react-router' {
@@ -144,6 +145,69 @@ export function createAppRouter(queryClient: QueryClient) {
     component: lazyRouteComponent(() => import('@/features/profile/ProfilePage'), 'ProfilePage'),
   });
 
+  // AI: engines and their runs, the catalog and routing, plans and tokens.
+  const enginesRoute = createRoute({
+    getParentRoute: () => appRoute,
+    path: '/engines',
+    staticData: { help: 'engines' },
+    component: lazyRouteComponent(() => import('@/features/engines/EnginesPage'), 'EnginesPage'),
+  });
+  const engineRoute = createRoute({
+    getParentRoute: () => appRoute,
+    path: '/engines/$engineId',
+    staticData: { help: 'engines' },
+    component: lazyRouteComponent(() => import('@/features/engines/EnginePage'), 'EnginePage'),
+  });
+  const playgroundRoute = createRoute({
+    getParentRoute: () => appRoute,
+    path: '/playground',
+    validateSearch: validatePlaygroundSearch,
+    staticData: { help: 'playground' },
+    component: lazyRouteComponent(() => import('@/features/engines/PlaygroundPage'), 'PlaygroundPage'),
+  });
+  const executionsRoute = createRoute({
+    getParentRoute: () => appRoute,
+    path: '/executions',
+    staticData: { help: 'executions' },
+    component: lazyRouteComponent(() => import('@/features/executions/ExecutionsPage'), 'ExecutionsPage'),
+  });
+  const executionRoute = createRoute({
+    getParentRoute: () => appRoute,
+    path: '/executions/$executionId',
+    staticData: { help: 'executions' },
+    component: lazyRouteComponent(() => import('@/features/executions/ExecutionPage'), 'ExecutionPage'),
+  });
+  const providersRoute = createRoute({
+    getParentRoute: () => appRoute,
+    path: '/providers',
+    staticData: { help: 'providers' },
+    component: lazyRouteComponent(() => import('@/features/providers/ProvidersPage'), 'ProvidersPage'),
+  });
+  const modelsRoute = createRoute({
+    getParentRoute: () => appRoute,
+    path: '/models',
+    staticData: { help: 'models' },
+    component: lazyRouteComponent(() => import('@/features/models/ModelsPage'), 'ModelsPage'),
+  });
+  const deploymentsRoute = createRoute({
+    getParentRoute: () => appRoute,
+    path: '/deployments',
+    staticData: { help: 'deployments' },
+    component: lazyRouteComponent(() => import('@/features/deployments/DeploymentsPage'), 'DeploymentsPage'),
+  });
+  const levelsRoute = createRoute({
+    getParentRoute: () => appRoute,
+    path: '/levels',
+    staticData: { help: 'levels' },
+    component: lazyRouteComponent(() => import('@/features/levels/LevelsPage'), 'LevelsPage'),
+  });
+  const walletRoute = createRoute({
+    getParentRoute: () => appRoute,
+    path: '/wallet',
+    staticData: { help: 'wallet' },
+    component: lazyRouteComponent(() => import('@/features/wallet/WalletPage'), 'WalletPage'),
+  });
+
   const adminRoute = createRoute({
     getParentRoute: () => appRoute,
     path: '/admin',
@@ -183,6 +247,16 @@ export function createAppRouter(queryClient: QueryClient) {
         auditRoute,
         settingsRoute,
         profileRoute,
+        enginesRoute,
+        engineRoute,
+        playgroundRoute,
+        executionsRoute,
+        executionRoute,
+        providersRoute,
+        modelsRoute,
+        deploymentsRoute,
+        levelsRoute,
+        walletRoute,
         adminRoute.addChildren([adminIndexRoute, adminTenantsRoute, adminUsersRoute]),
       ]),
     ]),

@@ -113,6 +113,13 @@ describe('runReducer', () => {
     expect(fold([{ event: 'error', data: 'boom' }]).error).toMatchObject({ detail: 'fallback:unknown' });
   });
 
+  it('marks a stream that ended without its final event as stopped', () => {
+    const state = fold([{ event: 'delta', data: { text: 'a' } }]);
+    expect(runReducer(state, { type: 'end' }, fallback)).toMatchObject({ phase: 'stopped', text: 'a' });
+    const done = fold([{ event: 'done', data: DONE }]);
+    expect(runReducer(done, { type: 'end' }, fallback)).toBe(done);
+  });
+
   it('starts afresh and resets', () => {
     const state = fold([{ event: 'delta', data: { text: 'a' } }]);
     expect(runReducer(state, { type: 'start' }, fallback)).toMatchObject({ phase: 'streaming', text: '', chunks: 0 });

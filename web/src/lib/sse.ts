@@ -29,7 +29,7 @@ export interface RunDone {
   error_code: string | null;
 }
 
-export type RunPhase = 'idle' | 'streaming' | 'done' | 'error';
+export type RunPhase = 'idle' | 'streaming' | 'done' | 'error' | 'stopped';
 
 export interface RunState {
   phase: RunPhase;
@@ -43,7 +43,7 @@ export interface RunState {
 
 export const IDLE_RUN: RunState = { phase: 'idle', text: '', chunks: 0, done: null, error: null };
 
-export type RunAction = { type: 'start' } | { type: 'event'; event: SseEvent } | { type: 'fail'; error: ApiError } | { type: 'reset' };
+export type RunAction = { type: 'start' } | { type: 'event'; event: SseEvent } | { type: 'fail'; error: ApiError } | { type: 'end' } | { type: 'reset' };
 
 type Fallback = (key: 'network' | 'unknown') => string;
 
@@ -60,6 +60,9 @@ export function runReducer(state: RunState, action: RunAction, fallback: Fallbac
       return { ...IDLE_RUN, phase: 'streaming' };
     case 'fail':
       return { ...state, phase: 'error', error: action.error };
+    case 'end':
+      // The stream ended (or was stopped) without its final event.
+      return state.phase === 'streaming' ? { ...state, phase: 'stopped' } : state;
     case 'event': {
       const { event, data } = action.event;
       if (event === 'delta' && isRecord(data) && typeof data.text === 'string') {
