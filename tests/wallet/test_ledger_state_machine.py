@@ -374,13 +374,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.now += minutes
         now = self.at(self.now)
         self.execute(lambda session: wallet.expire_holds(session, now=now))
-        # A sweep may leave some of an expired lot to the next one (see test_one_sweep_...);
-        # sweeping until nothing is left is what the model describes.
-        for _ in range(10):
-            if not self.execute(lambda session: wallet.expire_lots(session, now=now)):
-                break
-        else:
-            raise AssertionError("expired lots never emptied")
+        self.execute(lambda session: wallet.expire_lots(session, now=now))
         for placed in self._open_holds():
             if placed.expires < self.now:
                 placed.state = HoldState.EXPIRED

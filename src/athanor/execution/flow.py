@@ -117,10 +117,31 @@ async def _enforce_level_rate(runtime: Runtime, entitlement: Entitlement, caller
         raise LevelRateLimited(params={"limit": rate, **refused.params}, headers=refused.headers) from None
 
 
+async def _entitlement(session: AsyncSession, runtime: Runtime, caller: Caller) -> Entitlement:
+    key = (caller.tenant_id, caller.user_id)
+    found = runtime.ai.entitlements.get(key)
+    if found is None:
+        found = await entitlements.entitlement_of(session, caller.user_id)
+        runtime.ai.entitlements.put(key, found)
+    return found
+
+
+async def _plan(
+    session: AsyncSession, runtime: Runtime, caller: Caller, model_slug: str, strategy: Strategy | None
+) -> Plan:
+    key = (caller.tenant_id, model_slug, strategy)
+    found = runtime.ai.plans.get(key)
+    if found is None:
+        model = await model_by_slug(session, model_slug)
+        found = await plan_for(session, tenant_id=caller.tenant_id, model=model, strategy=strategy)
+        runtime.ai.plans.put(key, found)
+    return found
+
+
 async def prepare(session: AsyncSession, runtime: Runtime, caller: Caller, spec: CallSpec) -> Prepared:
     """Check the level, hold the estimated tokens and record the running execution, then
     commit, so the hold counts before the provider is called."""
-    entitlement = await entitlements.entitlement_of(session, caller.user_id)
+    entitlement = await _entitlement(session, runtime, caller)
     engine_slug = spec.engine.slug if spec.engine else None
     entitlements.check_call(
         entitlement, engine_slug=engine_slug, model_slug=spec.model_slug, max_tokens=spec.request.max_tokens
@@ -157,7 +178,7 @@ async def prepare(session: AsyncSession, runtime: Runtime, caller: Caller, spec:
             api_key_id=caller.api_key_id,
             engine_id=spec.engine.id if spec.engine else None,
             engine_version_id=spec.version.id if spec.version else None,
-            model_slug=model.slug,
+            model_slug=plan.model.slug,
             source=spec.source,
             status=ExecutionStatus.RUNNING,
             stream=spec.stream,

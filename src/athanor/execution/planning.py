@@ -63,6 +63,10 @@ async def plan_for(
     ).all()
     if not rows:
         raise NoDeployment(params={"model": model.slug})
+    # Plans are cached across requests: their rows leave the session, so that a later
+    # rollback in it cannot expire them under another request.
+    for item in {model, override, *(value for row in rows for value in row)} - {None}:
+        session.expunge(item)
     prices = tenant_prices(model, override)
     # Metrics price calls in nano-dollars per token pair; a blended figure is enough to compare.
     blended = prices.blended * 1000 // 2

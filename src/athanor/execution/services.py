@@ -15,17 +15,22 @@ from athanor.audit.service import Actor
 from athanor.catalog import credentials
 from athanor.catalog.models import Deployment, DeploymentMetric, ProviderConnection
 from athanor.core.crypto import KeyRing
+from athanor.core.ttlcache import TtlCache
 from athanor.db.base import new_id
 from athanor.db.engine import Database
 from athanor.db.scope import DbScope
 from athanor.db.types import utcnow
 from athanor.db.upsert import insert_for
+from athanor.execution.planning import Plan
+from athanor.levels.entitlements import Entitlement
 from athanor.providers.registry import AdapterPool
 from athanor.providers.types import Endpoint
 from athanor.routing.metrics import MetricBucket, MetricsRecorder
 from athanor.routing.service import Router
 from athanor.routing.state import HealthState, MemoryHealthState, RedisHealthState
 from athanor.settings import Settings
+
+PLAN_TTL = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +48,10 @@ class AiServices:
         self.router = Router(state, metrics=self.metrics)
         self.adapters = AdapterPool()
         self._endpoints: dict[uuid.UUID, _SealedEndpoint] = {}
+        # Seconds-old routing plans and levels spare every call six lookups; writes to
+        # providers, deployments, prices and levels clear their tenant's (`forget`).
+        self.plans: TtlCache[tuple[uuid.UUID, str, str | None], Plan] = TtlCache(ttl=PLAN_TTL)
+        self.entitlements: TtlCache[tuple[uuid.UUID, uuid.UUID], Entitlement] = TtlCache(ttl=PLAN_TTL)
         self.source = f"{socket.gethostname()}:{os.getpid()}"
 
     async def endpoint(
@@ -58,6 +67,11 @@ class AiServices:
             connection.api_key_sealed, connection.updated_at, endpoint
         )
         return endpoint
+
+    def forget(self, tenant_id: uuid.UUID | None = None) -> None:
+        """Drop cached plans and levels of a tenant (all tenants: a shared row changed)."""
+        self.plans.discard_where(lambda key, _plan: tenant_id is None or key[0] == tenant_id)
+        self.entitlements.discard_where(lambda key, _level: tenant_id is None or key[0] == tenant_id)
 
     async def flush_metrics(self, db: Database, *, everything: bool = False) -> int:
         """Write finished minutes of routing metrics; rows of other processes add up."""

@@ -83,6 +83,7 @@ async def entitlement_of(session: AsyncSession, user_id: uuid.UUID) -> Entitleme
         level = await session.scalar(select(Level).where(Level.is_default.is_(True)))
     if level is None:
         return UNRESTRICTED
+    session.expunge(level)  # cached across requests (see execution.services)
     return Entitlement(level=level, restrictions=Restrictions.model_validate(level.restrictions))
 
 

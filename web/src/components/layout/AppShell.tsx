@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, Outlet, useLocation, useNavigate } from '@tanstack/react-router';
-import { Blocks, Building2, KeyRound, LayoutDashboard, LogOut, Menu, ScrollText, Settings, UserRound, Users, UsersRound } from 'lucide-react';
+import { Blocks, Boxes, Building2, Cpu, FlaskConical, History, KeyRound, Layers, LayoutDashboard, LogOut, Menu, Network, ScrollText, Server, Settings, UserRound, Users, UsersRound, Wallet } from 'lucide-react';
 import { useEffect, useState, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MeRead } from '@/client';
@@ -19,7 +19,23 @@ import { TenantSwitcher } from './TenantSwitcher';
 import { LanguageSwitcher, ThemeToggle } from './Toggles';
 
 interface NavItem {
-  to: '/' | '/members' | '/api-keys' | '/audit' | '/settings' | '/admin/tenants' | '/admin/users' | '/components';
+  to:
+    | '/'
+    | '/members'
+    | '/api-keys'
+    | '/audit'
+    | '/settings'
+    | '/engines'
+    | '/playground'
+    | '/executions'
+    | '/providers'
+    | '/models'
+    | '/deployments'
+    | '/levels'
+    | '/wallet'
+    | '/admin/tenants'
+    | '/admin/users'
+    | '/components';
   label: string;
   icon: ComponentType<{ className?: string; 'aria-hidden'?: boolean }>;
 }
@@ -34,7 +50,29 @@ function useNavSections(me: MeRead): Array<{ label: string; items: NavItem[] }> 
     if (hasPermission(me, 'audit:read')) workspace.push({ to: '/audit', label: t('nav.audit'), icon: ScrollText });
     if (hasPermission(me, 'tenant:read')) workspace.push({ to: '/settings', label: t('nav.settings'), icon: Settings });
   }
-  const sections = [{ label: t('nav.workspace'), items: workspace }];
+  const ai: NavItem[] = [];
+  const usage: NavItem[] = [];
+  if (me.tenant_id) {
+    if (hasPermission(me, 'engines:read')) {
+      ai.push({ to: '/engines', label: t('nav.engines'), icon: Cpu });
+      if (hasPermission(me, 'engines:execute') || hasPermission(me, 'engines:write')) ai.push({ to: '/playground', label: t('nav.playground'), icon: FlaskConical });
+      ai.push({ to: '/executions', label: t('nav.executions'), icon: History });
+    }
+    if (hasPermission(me, 'providers:read')) {
+      ai.push({ to: '/providers', label: t('nav.providers'), icon: Server });
+      ai.push({ to: '/models', label: t('nav.models'), icon: Boxes });
+      ai.push({ to: '/deployments', label: t('nav.deployments'), icon: Network });
+    } else if (hasPermission(me, 'tenant:read')) {
+      ai.push({ to: '/models', label: t('nav.models'), icon: Boxes });
+    }
+    if (hasPermission(me, 'tenant:read')) usage.push({ to: '/levels', label: t('nav.levels'), icon: Layers });
+    if (hasPermission(me, 'wallet:read')) usage.push({ to: '/wallet', label: t('nav.wallet'), icon: Wallet });
+  }
+  const sections = [
+    { label: t('nav.workspace'), items: workspace },
+    { label: t('nav.ai'), items: ai },
+    { label: t('nav.usage'), items: usage },
+  ];
   if (me.user.is_superadmin && !me.impersonator_id) {
     sections.push({
       label: t('nav.platform'),
@@ -51,7 +89,7 @@ function useNavSections(me: MeRead): Array<{ label: string; items: NavItem[] }> 
 function NavLinks({ me, onNavigate }: { me: MeRead; onNavigate?: () => void }) {
   const sections = useNavSections(me);
   return (
-    <div className="flex flex-col gap-6">
+    <div className="flex flex-col gap-5">
       {sections.map((section) => (
         <div key={section.label} className="flex flex-col gap-1">
           <p className="px-3 pb-1 text-xs font-semibold tracking-wide text-fg-muted uppercase">{section.label}</p>
@@ -62,7 +100,7 @@ function NavLinks({ me, onNavigate }: { me: MeRead; onNavigate?: () => void }) {
                   to={item.to}
                   onClick={onNavigate}
                   activeOptions={{ exact: item.to === '/' }}
-                  className="flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium text-fg-muted no-underline transition-colors hover:bg-surface-muted hover:text-fg aria-[current=page]:bg-primary-soft aria-[current=page]:text-primary-text"
+                  className="flex items-center gap-3 rounded-md px-3 py-1.5 text-sm font-medium text-fg-muted no-underline transition-colors hover:bg-surface-muted hover:text-fg aria-[current=page]:bg-primary-soft aria-[current=page]:text-primary-text"
                 >
                   <item.icon aria-hidden className="size-4" />
                   {item.label}
