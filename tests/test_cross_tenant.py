@@ -22,6 +22,10 @@ class TenantA:
     api_key_id: str
     engine_id: str
     execution_id: str
+    member_user_id: str
+    provider_id: str
+    deployment_id: str
+    level_id: str
 
 
 ENGINE_SPEC: dict[str, object] = {"model": "mock-small", "prompt_template": "Hello"}
@@ -46,7 +50,22 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, object] | None]] = {
     ("POST", "/api/engines/{engine_id}/execute"): ("engine_id", {"inputs": {}}),
     ("POST", "/api/engines/{engine_id}/playground"): ("engine_id", {"inputs": {}}),
     ("GET", "/api/executions/{execution_id}"): ("execution_id", None),
+    ("GET", "/api/providers/{provider_id}"): ("provider_id", None),
+    ("PATCH", "/api/providers/{provider_id}"): ("provider_id", {"name": "Renamed"}),
+    ("DELETE", "/api/providers/{provider_id}"): ("provider_id", None),
+    ("POST", "/api/providers/{provider_id}/test"): ("provider_id", None),
+    ("GET", "/api/deployments/{deployment_id}"): ("deployment_id", None),
+    ("PATCH", "/api/deployments/{deployment_id}"): ("deployment_id", {"weight": 2}),
+    ("DELETE", "/api/deployments/{deployment_id}"): ("deployment_id", None),
+    ("GET", "/api/deployments/{deployment_id}/metrics"): ("deployment_id", None),
+    ("GET", "/api/levels/{level_id}"): ("level_id", None),
+    ("PATCH", "/api/levels/{level_id}"): ("level_id", {"name": "Renamed"}),
+    ("DELETE", "/api/levels/{level_id}"): ("level_id", None),
+    ("PUT", "/api/members/{user_id}/level"): ("member_user_id", {"level": "gold"}),
 }
+# Ids of the platform's model catalog, shared by every tenant: the price a tenant sets on
+# one is its own (tests/catalog/test_models.py checks that others' prices do not change).
+SHARED_CATALOG_ROUTES = {("PUT", "/api/models/{model_id}/price"), ("DELETE", "/api/models/{model_id}/price")}
 # Platform routes cross tenants on purpose; they are covered by the admin tests.
 PLATFORM_PREFIX = "/api/admin/"
 
@@ -59,7 +78,7 @@ def test_matrix_covers_every_route_with_an_id(settings: object, runtime: Runtime
         if "{" in path and not path.startswith(PLATFORM_PREFIX)
         for method in operations
     }
-    assert routes == set(MATRIX)
+    assert routes == set(MATRIX) | SHARED_CATALOG_ROUTES
 
 
 async def _tenant_a(client: httpx.AsyncClient, runtime: Runtime) -> TenantA:
@@ -85,6 +104,16 @@ async def _tenant_a(client: httpx.AsyncClient, runtime: Runtime) -> TenantA:
         f"/api/engines/{engine.json()['id']}/playground", json={"inputs": {}}, headers=owner.headers
     )
     assert run.status_code == 200, run.text
+    provider = await client.post(
+        "/api/providers", json={"kind": "mock", "name": "A mock"}, headers=owner.headers
+    )
+    deployment = await client.post(
+        "/api/deployments",
+        json={"model": "mock-small", "provider_id": provider.json()["id"]},
+        headers=owner.headers,
+    )
+    level = await client.post("/api/levels", json={"slug": "gold", "name": "Gold"}, headers=owner.headers)
+    assert (provider.status_code, deployment.status_code, level.status_code) == (201, 201, 201)
     return TenantA(
         owner,
         member_id,
@@ -92,6 +121,10 @@ async def _tenant_a(client: httpx.AsyncClient, runtime: Runtime) -> TenantA:
         key.json()["id"],
         engine.json()["id"],
         run.json()["execution_id"],
+        member_user_id=str(member.user_id),
+        provider_id=provider.json()["id"],
+        deployment_id=deployment.json()["id"],
+        level_id=level.json()["id"],
     )
 
 

@@ -84,3 +84,22 @@ async def test_a_bad_key_is_refused(settings: Settings, runtime: Runtime) -> Non
             await sdk.chat.completions.create(
                 model="mock-small", messages=[{"role": "user", "content": "hi"}]
             )
+
+
+async def test_embeddings_are_charged_per_input_token(settings: Settings, runtime: Runtime) -> None:
+    owner = await make_member(runtime, "owner@example.com", tenant_name="Acme")
+    assert owner.tenant_id is not None
+    await add_deployment(runtime, owner.tenant_id, model="mock-embed", upstream_model="mock-embed")
+    await give_tokens(runtime, owner.tenant_id, owner.user_id, 100)
+    secret = await api_key_for(runtime, owner.tenant_id, owner.user_id)
+    async with app_client(settings, runtime) as http:
+        sdk = openai.AsyncOpenAI(
+            api_key=secret, base_url="https://testserver/v1", http_client=http, max_retries=0
+        )
+        result = await sdk.embeddings.create(
+            model="mock-embed", input=["first text", "second one here"], dimensions=4
+        )
+    assert [len(item.embedding) for item in result.data] == [4, 4]
+    assert [item.index for item in result.data] == [0, 1]
+    assert result.usage.prompt_tokens == 5
+    assert await balance_of(runtime, owner.tenant_id, owner.user_id) == (95, 0)

@@ -37,7 +37,16 @@ from athanor.execution.planning import Plan, Target, model_by_slug, plan_for
 from athanor.levels import entitlements
 from athanor.levels.entitlements import Entitlement, LevelRateLimited
 from athanor.outbox import service as outbox
-from athanor.providers.types import ChatDelta, ChatRequest, ChatResponse, FinishReason, ProviderError, Usage
+from athanor.providers.types import (
+    ChatDelta,
+    ChatRequest,
+    ChatResponse,
+    EmbeddingRequest,
+    EmbeddingResponse,
+    FinishReason,
+    ProviderError,
+    Usage,
+)
 from athanor.routing.errors import AllDeploymentsFailed
 from athanor.routing.types import Attempt, Candidate, Strategy
 from athanor.runtime import Runtime
@@ -71,6 +80,8 @@ class CallSpec:
     inputs: dict[str, Any] = field(default_factory=dict)
     idempotency_key: str | None = None
     request_hash: str | None = None
+    # Embeddings have no output to budget: the hold covers the inputs only.
+    embedding: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,12 +163,15 @@ async def prepare(session: AsyncSession, runtime: Runtime, caller: Caller, spec:
     await entitlements.check_usage(session, entitlement, caller.user_id)
     await _enforce_level_rate(runtime, entitlement, caller)
 
-    model = await model_by_slug(session, spec.model_slug)
     strategy = (
         Strategy(spec.version.routing_strategy) if spec.version and spec.version.routing_strategy else None
     )
-    plan = await plan_for(session, tenant_id=caller.tenant_id, model=model, strategy=strategy)
-    budget = entitlements.output_budget(entitlement, spec.request.max_tokens, model.max_output_tokens)
+    plan = await _plan(session, runtime, caller, spec.model_slug, strategy)
+    budget = (
+        0
+        if spec.embedding
+        else entitlements.output_budget(entitlement, spec.request.max_tokens, plan.model.max_output_tokens)
+    )
     request = replace(spec.request, max_tokens=budget)
     estimate = estimate_prompt_tokens(request.messages) + budget
 
@@ -252,6 +266,46 @@ async def complete(runtime: Runtime, prepared: Prepared) -> Finished:
     if problem is not None:
         raise problem
     return replace(finished, response=response)
+
+
+async def embed(
+    runtime: Runtime, prepared: Prepared, request: EmbeddingRequest
+) -> tuple[Finished, EmbeddingResponse]:
+    """Embeddings through the router; usage the provider does not report is estimated."""
+
+    async def call(candidate: Candidate) -> EmbeddingResponse:
+        target, endpoint = await _endpoint_request(runtime, prepared, candidate)
+        async with runtime.ai.adapters.lease(
+            str(target.deployment.id), target.connection.kind, endpoint
+        ) as adapter:
+            return await adapter.embed(replace(request, model=target.deployment.upstream_model))
+
+    try:
+        routed = await runtime.ai.router.call(
+            prepared.plan.route_key, prepared.plan.candidates, prepared.plan.strategy, call
+        )
+    except (AllDeploymentsFailed, ProviderError) as failure:
+        error = upstream_error(failure)
+        await finish(
+            runtime,
+            prepared,
+            error=error,
+            attempts=failure.attempts if isinstance(failure, AllDeploymentsFailed) else (),
+        )
+        raise error from None
+    response = routed.value
+    usage = response.usage
+    if usage.total_tokens == 0:
+        usage = Usage(prompt_tokens=estimate_prompt_tokens(prepared.request.messages))
+    finished = await finish(
+        runtime,
+        prepared,
+        usage=usage,
+        output={"vectors": len(response.vectors)},
+        candidate=routed.candidate,
+        attempts=routed.attempts,
+    )
+    return finished, replace(response, usage=usage)
 
 
 def _output_of(prepared: Prepared, text: str | None, tool_calls: Any = ()) -> tuple[Any, AppError | None]:

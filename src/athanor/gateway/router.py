@@ -26,7 +26,7 @@ from athanor.engines.models import Engine, EngineVersion, ExecutionSource
 from athanor.execution import flow
 from athanor.execution.sse import sse_response
 from athanor.gateway import wire
-from athanor.gateway.schemas import ChatCompletionIn
+from athanor.gateway.schemas import ChatCompletionIn, EmbeddingsIn
 from athanor.providers.types import ChatRequest, Message, Usage
 from athanor.runtime import Runtime
 from athanor.tenancy.permissions import Permission
@@ -174,3 +174,30 @@ async def list_models(principal: Executor, session: DbSession) -> dict[str, obje
             for slug in engine_slugs
         ],
     }
+
+
+@router.post("/embeddings")
+async def embeddings(
+    body: EmbeddingsIn,
+    principal: Executor,
+    session: DbSession,
+    runtime: RuntimeDep,
+) -> Response:
+    """OpenAI embeddings: one vector per input, in order. (Embeddings take no idempotency
+    key: the vectors are not stored, so a retry could not be answered without a charge.)"""
+    request = body.internal()
+    spec = flow.CallSpec(
+        request=ChatRequest(
+            messages=tuple(Message(role="user", content=text) for text in request.inputs), model=""
+        ),
+        model_slug=body.model,
+        source=ExecutionSource.GATEWAY,
+        embedding=True,
+    )
+    prepared = await flow.prepare(session, runtime, caller_of(principal), spec)
+    finished, response = await flow.embed(runtime, prepared, request)
+    return Response(
+        wire.embeddings(body.model, response, base64_encoded=body.encoding_format == "base64"),
+        media_type="application/json",
+        headers=_usage_headers(finished),
+    )

@@ -156,7 +156,8 @@ class EmbeddingsIn(_Lenient):
         | Annotated[list[str], Field(min_length=1, max_length=2048)]
     )
     dimensions: Annotated[int, Field(ge=1, le=65_536), JSON_INTEGER] | None = None
-    encoding_format: Literal["float"] = "float"
+    # The official SDKs ask for base64 (little-endian float32) by default.
+    encoding_format: Literal["float", "base64"] = "float"
     user: Annotated[str, Field(max_length=200)] | None = None
 
     def internal(self) -> EmbeddingRequest:

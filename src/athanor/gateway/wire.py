@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import struct
 import time
 import uuid
 from typing import Any
@@ -9,7 +11,7 @@ from typing import Any
 import orjson
 
 from athanor.engines.models import Execution
-from athanor.providers.types import ChatDelta, ChatResponse, ToolCall, Usage
+from athanor.providers.types import ChatDelta, ChatResponse, EmbeddingResponse, ToolCall, Usage
 
 
 def completion_id(execution_id: uuid.UUID) -> str:
@@ -113,3 +115,25 @@ def replayed(execution: Execution, model: str) -> bytes:
     )
     usage = Usage(execution.prompt_tokens, execution.completion_tokens, execution.cached_tokens)
     return completion(execution.id, model, ChatResponse(content=content, usage=usage))
+
+
+def embeddings(model: str, response: EmbeddingResponse, *, base64_encoded: bool) -> bytes:
+    def encode(vector: tuple[float, ...]) -> list[float] | str:
+        if not base64_encoded:
+            return list(vector)
+        return base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode()
+
+    return orjson.dumps(
+        {
+            "object": "list",
+            "data": [
+                {"object": "embedding", "index": index, "embedding": encode(vector)}
+                for index, vector in enumerate(response.vectors)
+            ],
+            "model": model,
+            "usage": {
+                "prompt_tokens": response.usage.prompt_tokens,
+                "total_tokens": response.usage.total_tokens,
+            },
+        }
+    )

@@ -195,7 +195,7 @@ function VersionEditor({ engine, version, canWrite, onSelect }: { engine: Engine
             className={`${mono} min-h-28`}
             value={form.prompt_template}
             onChange={(e) => set({ prompt_template: e.target.value })}
-            hint={t('engines.fields.promptTemplateHint')}
+            hint={t('engines.fields.promptTemplateHint', { example: '{{ text }}' })}
             error={err('prompt_template')}
           />
           <div className="grid gap-4 lg:grid-cols-2">

@@ -100,7 +100,7 @@ function CreateEngineDialog({ onClose }: { onClose: () => void }) {
             className="font-mono text-xs"
             value={template}
             onChange={(e) => setTemplate(e.target.value)}
-            hint={t('engines.fields.promptTemplateHint')}
+            hint={t('engines.fields.promptTemplateHint', { example: '{{ text }}' })}
             error={fieldError(error, 'version.prompt_template')}
           />
           <div className="flex justify-end gap-2">
