@@ -79,7 +79,7 @@ def validate_against(schema: dict[str, Any], value: Any, *, prefix: str) -> list
         FieldProblem(
             ".".join([prefix, *(str(part) for part in error.absolute_path)]),
             "schema",
-            _("{reason}"),
+            _("Does not match the schema: {reason}"),
             {"reason": error.message},
         )
         for error in sorted(validator.iter_errors(value), key=lambda item: list(map(str, item.absolute_path)))
