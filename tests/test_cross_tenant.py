@@ -51,7 +51,7 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, object] | None]] = {
     ("POST", "/api/engines/{engine_id}/playground"): ("engine_id", {"inputs": {}}),
     ("GET", "/api/executions/{execution_id}"): ("execution_id", None),
     ("GET", "/api/providers/{provider_id}"): ("provider_id", None),
-    ("PATCH", "/api/providers/{provider_id}"): ("provider_id", {"name": "Renamed"}),
+    ("PATCH", "/api/providers/{provider_id}"): ("provider_id", {"kind": "mock", "name": "Renamed"}),
     ("DELETE", "/api/providers/{provider_id}"): ("provider_id", None),
     ("POST", "/api/providers/{provider_id}/test"): ("provider_id", None),
     ("GET", "/api/deployments/{deployment_id}"): ("deployment_id", None),

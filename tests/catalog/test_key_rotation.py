@@ -13,11 +13,10 @@ from sqlalchemy import select
 
 from athanor.catalog import credentials, service
 from athanor.catalog.models import ProviderConnection
-from athanor.catalog.schemas import ProviderCreate
+from athanor.catalog.schemas import MockProviderCreate
 from athanor.cli import _rotate_keys
 from athanor.core.crypto import DecryptionFailed, KeyRing
 from athanor.db.scope import DbScope
-from athanor.providers.registry import ProviderKind
 from athanor.runtime import Runtime
 from athanor.settings import Settings
 from tests.builders import make_member
@@ -55,7 +54,7 @@ async def test_keys_rotate_reseals_every_provider_key(
     for owner_id, name in ((owner.tenant_id, "tenant"), (None, "shared")):
         scope = DbScope.for_tenant(owner_id) if owner_id else DbScope.for_platform(None)
         async with runtime.db.session(scope) as session, session.begin():
-            data = ProviderCreate(kind=ProviderKind.MOCK, name=name, api_key=SecretStr(f"sk-{name}-secret"))
+            data = MockProviderCreate(kind="mock", name=name, api_key=SecretStr(f"sk-{name}-secret"))
             await service.create_provider(session, owner=owner_id, data=data, ring=runtime.key_ring)
     before = await _sealed(runtime)
     assert {KeyRing.key_id_of(row.api_key_sealed or "") for row in before} == {"t1"}

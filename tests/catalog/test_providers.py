@@ -55,15 +55,25 @@ async def test_update_keeps_replaces_or_removes_the_key(client: httpx.AsyncClien
     owner = await make_member(runtime, "ada@example.com", tenant_name="Acme")
     created = await create_provider(client, owner)
     url = f"/api/providers/{created['id']}"
-    renamed = await client.patch(url, json={"name": "Renamed", "timeout_seconds": 5}, headers=owner.headers)
+    patch = {"kind": "mock"}
+    renamed = await client.patch(
+        url, json={**patch, "name": "Renamed", "timeout_seconds": 5}, headers=owner.headers
+    )
     assert renamed.status_code == 200, renamed.text
     assert renamed.json()["name"] == "Renamed"
     assert renamed.json()["api_key_hint"] == "…WXYZ"  # omitted: kept
-    replaced = await client.patch(url, json={"api_key": "sk-another-key-9876"}, headers=owner.headers)
+    replaced = await client.patch(
+        url, json={**patch, "api_key": "sk-another-key-9876"}, headers=owner.headers
+    )
     assert replaced.json()["api_key_hint"] == "…9876"
-    removed = await client.patch(url, json={"api_key": None}, headers=owner.headers)
+    removed = await client.patch(url, json={**patch, "api_key": None, "name": None}, headers=owner.headers)
     assert removed.json()["has_api_key"] is False
     assert removed.json()["api_key_hint"] is None
+    assert removed.json()["name"] == "Renamed"  # null leaves other fields as they are
+    options = await client.patch(url, json={**patch, "options": {"latency_ms": 5}}, headers=owner.headers)
+    assert options.json()["options"] == {"latency_ms": 5}
+    other_kind = await client.patch(url, json={"kind": "openai", "name": "x"}, headers=owner.headers)
+    assert_problem(other_kind, 409, "provider.kind_fixed")
     deleted = await client.delete(url, headers=owner.headers)
     assert deleted.status_code == 204
     assert_problem(await client.get(url, headers=owner.headers), 404, "provider.not_found")
@@ -71,23 +81,28 @@ async def test_update_keeps_replaces_or_removes_the_key(client: httpx.AsyncClien
 
 async def test_input_is_checked_per_kind(client: httpx.AsyncClient, runtime: Runtime) -> None:
     owner = await make_member(runtime, "ada@example.com", tenant_name="Acme")
+    # A body has one shape per kind: error paths name the kind.
     cases: list[tuple[dict[str, Any], str]] = [
-        ({"kind": "openai", "name": "x", "base_url": "ftp://example.com"}, "body.base_url"),
-        ({"kind": "openai", "name": "x", "base_url": "not a url"}, "body.base_url"),
-        ({"kind": "openai", "name": "x", "base_url": "https://user:pw@example.com"}, "body.base_url"),
+        ({"kind": "openai", "name": "x", "base_url": "ftp://example.com"}, "body.openai.base_url"),
+        ({"kind": "openai", "name": "x", "base_url": "not a url"}, "body.openai.base_url"),
+        ({"kind": "openai", "name": "x", "base_url": "https://user:pw@example.com"}, "body.openai.base_url"),
+        ({"kind": "openai", "name": "x", "base_url": "https://example.com:70000"}, "body.openai.base_url"),
         (
-            {"kind": "azure_openai", "name": "x", "base_url": "https://r.openai.azure.com"},
-            "body.options.api_version",
+            {"kind": "azure_openai", "name": "x", "base_url": "https://r.openai.azure.com", "options": {}},
+            "body.azure_openai.options.api_version",
         ),
-        ({"kind": "azure_openai", "name": "x", "options": {"api_version": "2024-10-21"}}, "body.base_url"),
         (
-            {"kind": "openai", "name": "x", "options": {"headers": {"Authorization": "Bearer x"}}},
-            "body.options.headers",
+            {"kind": "azure_openai", "name": "x", "options": {"api_version": "2024-10-21"}},
+            "body.azure_openai.base_url",
         ),
-        ({"kind": "openai", "name": "x", "options": {"surprise": 1}}, "body.options.surprise"),
-        ({"kind": "mock", "name": "x", "options": {"fail_rate": 2}}, "body.options.fail_rate"),
-        ({"kind": "nope", "name": "x"}, "body.kind"),
-        ({"kind": "mock", "name": "x", "timeout_seconds": 0}, "body.timeout_seconds"),
+        (
+            {"kind": "openai", "name": "x", "options": {"headers": {"X-Api-Key": "x"}}},
+            "body.openai.options.headers",
+        ),
+        ({"kind": "openai", "name": "x", "options": {"surprise": 1}}, "body.openai.options.surprise"),
+        ({"kind": "mock", "name": "x", "options": {"fail_rate": 2}}, "body.mock.options.fail_rate"),
+        ({"kind": "nope", "name": "x"}, "body"),
+        ({"kind": "mock", "name": "x", "timeout_seconds": 0}, "body.mock.timeout_seconds"),
     ]
     for body, field in cases:
         response = await client.post("/api/providers", json=body, headers=owner.headers)
@@ -176,7 +191,7 @@ async def test_tenants_see_their_own_and_shared_providers(
     # Shared providers are read-only to tenants, and tenant providers do not exist for the admin API.
     shared_url = f"/api/providers/{shared.json()['id']}"
     assert (await client.get(shared_url, headers=b.headers)).json()["shared"] is True
-    refused = await client.patch(shared_url, json={"name": "mine"}, headers=b.headers)
+    refused = await client.patch(shared_url, json={"kind": "mock", "name": "mine"}, headers=b.headers)
     assert_problem(refused, 403, "catalog.shared_read_only")
     assert_problem(await client.delete(shared_url, headers=b.headers), 403, "catalog.shared_read_only")
     admin_view = await client.get(f"/api/admin/providers/{own['id']}", headers=root.headers)

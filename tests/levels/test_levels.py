@@ -56,7 +56,7 @@ async def test_levels_are_validated(client: httpx.AsyncClient, owner: Member, me
         "/api/levels", json=level("free", restrictions={"rate_limit": "lots"}), headers=owner.headers
     )
     assert field_errors(assert_problem(bad_rate, 422, "validation_failed")) == {
-        "body.restrictions.rate_limit": "invalid"
+        "body.restrictions.rate_limit": "invalid_format"
     }
     zero_rate = await client.post(
         "/api/levels", json=level("free", restrictions={"rate_limit": "0/minute"}), headers=owner.headers
@@ -65,7 +65,7 @@ async def test_levels_are_validated(client: httpx.AsyncClient, owner: Member, me
     unknown = await client.post(
         "/api/levels", json=level("free", upgrades_to=["pro", "max"]), headers=owner.headers
     )
-    problem = assert_problem(unknown, 422, "level.unknown_upgrade")
+    problem = assert_problem(unknown, 404, "level.unknown_upgrade")
     assert field_errors(problem) == {"body.upgrades_to.0": "not_found", "body.upgrades_to.1": "not_found"}
     invalid = await client.post(
         "/api/levels",

@@ -32,7 +32,7 @@ for (const mode of Object.keys(MODES) as Mode[]) {
     test.use({ colorScheme: theme });
 
     test(`axe-core and screenshots: ${mode}`, async ({ page, request }) => {
-      test.setTimeout(120_000);
+      test.setTimeout(240_000);
       // The device's choices, as the theme and language menus store them.
       await page.addInitScript(
         (choice) => {
@@ -89,6 +89,30 @@ for (const mode of Object.keys(MODES) as Mode[]) {
       await expect(page.getByRole("tab", { name: text("settings.branding") })).toHaveAttribute("aria-selected", "true");
       await visit("settings-branding");
       await go("/profile", "profile", text("profile.title"));
+
+      // The AI pages.
+      const engines = (await (await page.request.get("/api/engines")).json()) as { items: Array<{ id: string; slug: string; name: string }> };
+      const engine = engines.items.find((e) => e.slug === "demo-summarizer") ?? engines.items[0]!;
+      await go("/engines", "engines", text("engines.title"));
+      await go(`/engines/${engine.id}`, "engine", engine.name);
+      await page.getByRole("tab", { name: text("engines.tabs.versions") }).click();
+      await expect(page.getByRole("tab", { name: text("engines.tabs.versions") })).toHaveAttribute("aria-selected", "true");
+      await visit("engine-versions");
+      await page.getByRole("tab", { name: text("engines.tabs.access") }).click();
+      await expect(page.getByRole("tab", { name: text("engines.tabs.access") })).toHaveAttribute("aria-selected", "true");
+      await visit("engine-access");
+      await go(`/playground?engine=${engine.id}`, "playground", text("playground.title"));
+      await go("/executions", "executions", text("executions.title"));
+      const executions = (await (await page.request.get("/api/executions?limit=1")).json()) as { items: Array<{ id: string }> };
+      if (executions.items[0]) await go(`/executions/${executions.items[0].id}`, "execution", text("executions.detail.title"));
+      await go("/providers", "providers", text("providers.title"));
+      await go("/models", "models", text("models.title"));
+      await go("/deployments", "deployments", text("deployments.title"));
+      await go("/levels", "levels", text("levels.title"));
+      await go("/wallet", "wallet", text("wallet.title"));
+      await page.getByRole("tab", { name: text("wallet.pool") }).click();
+      await expect(page.getByRole("tab", { name: text("wallet.pool") })).toHaveAttribute("aria-selected", "true");
+      await visit("wallet-pool");
       await go("/components", "components", text("gallery.title"), { skeletons: true });
       await go("/admin/tenants", "admin-tenants", text("admin.tenants.title"));
       await go("/admin/users", "admin-users", text("admin.users.title"));

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from athanor.core.errors import AppError, Conflict, Forbidden, NotFound
+from athanor.core.errors import Conflict, Forbidden, NotFound
 from athanor.core.i18n import _
 
 
@@ -37,27 +37,23 @@ class SharedReadOnly(Forbidden):
     message = _("This is shared by the platform and cannot be changed here.")
 
 
-class ProviderUnresolved(AppError):
+class ProviderUnresolved(NotFound):
     """A deployment names a provider the caller cannot see."""
 
-    status = 422
     code = "deployment.provider_not_found"
     message = _("The provider was not found.")
 
 
-class ModelUnresolved(AppError):
-    status = 422
+class ModelUnresolved(NotFound):
     code = "deployment.model_not_found"
     message = _("No active model has this id or slug.")
 
 
-class ProbeModelRequired(AppError):
-    status = 422
+class ProbeModelRequired(Conflict):
     code = "provider.test_model_required"
     message = _("Name a model to test with: this provider has no deployment yet.")
 
 
-class MetricsRangeTooLong(AppError):
-    status = 422
-    code = "deployment.metrics_range_too_long"
-    message = _("Ask for at most {days} days of metrics at this resolution.")
+class ProviderKindFixed(Conflict):
+    code = "provider.kind_fixed"
+    message = _("A provider's kind cannot change; this one is {kind}.")

@@ -229,7 +229,7 @@ async def read_provider(provider_id: uuid.UUID, principal: Reader, session: DbSe
     return _provider_read(await service.get_provider(session, provider_id, owner=_tenant(principal)))
 
 
-@router.patch("/providers/{provider_id:uuid}")
+@router.patch("/providers/{provider_id:uuid}", responses=problem_responses(409))
 async def update_provider(
     provider_id: uuid.UUID, body: ProviderUpdate, principal: Manager, session: DbSession, runtime: RuntimeDep
 ) -> ProviderRead:
@@ -243,7 +243,7 @@ async def delete_provider(provider_id: uuid.UUID, principal: Manager, session: D
     return await _delete_provider(session, _tenant(principal), principal.actor(), provider_id)
 
 
-@router.post("/providers/{provider_id:uuid}/test")
+@router.post("/providers/{provider_id:uuid}/test", responses=problem_responses(409))
 async def check_provider(
     provider_id: uuid.UUID,
     principal: Manager,
@@ -277,7 +277,7 @@ async def read_shared_provider(
     return _provider_read(await service.get_provider(session, provider_id, owner=None))
 
 
-@admin_router.patch("/providers/{provider_id:uuid}")
+@admin_router.patch("/providers/{provider_id:uuid}", responses=problem_responses(409))
 async def update_shared_provider(
     provider_id: uuid.UUID,
     body: ProviderUpdate,
@@ -295,7 +295,7 @@ async def delete_shared_provider(
     return await _delete_provider(session, None, admin.actor(), provider_id)
 
 
-@admin_router.post("/providers/{provider_id:uuid}/test")
+@admin_router.post("/providers/{provider_id:uuid}/test", responses=problem_responses(409))
 async def check_shared_provider(
     provider_id: uuid.UUID,
     admin: PlatformAdmin,

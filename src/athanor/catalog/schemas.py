@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Field, SecretStr, StrictBool, field_validator
+from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, StrictBool, field_validator
+from pydantic_core import PydanticCustomError
 
 from athanor.core.schemas import JSON_INTEGER, Input, Output
 from athanor.providers.registry import ProviderKind
@@ -24,7 +25,17 @@ Tokens = Annotated[int, Field(ge=0, le=10**9), JSON_INTEGER]
 # Basis points over the catalog price: 2000 is +20 %, -5000 is half price.
 MarkupBps = Annotated[int, Field(ge=-10_000, le=1_000_000), JSON_INTEGER]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
-Timeout = Annotated[float, Field(ge=1, le=600)]
+
+
+def _json_number(value: object) -> object:
+    # JSON numbers only: "0.5" and true are not numbers.
+    if isinstance(value, bool | str | bytes):
+        raise PydanticCustomError("float_type", "Input should be a valid number")
+    return value
+
+
+JSON_NUMBER = BeforeValidator(_json_number)
+Timeout = Annotated[float, Field(ge=1, le=600), JSON_NUMBER]
 
 # Credentials go in `api_key` (sealed), never in headers (stored and shown in clear).
 _SECRET_HEADER = re.compile(r"authorization|cookie|key|token|secret|password", re.IGNORECASE)
@@ -35,21 +46,24 @@ HeaderValue = Annotated[str, Field(max_length=1000, pattern=r"^[^\r\n]*$")]
 def _http_url(value: str) -> str:
     try:
         parts = urlsplit(value)
-        port = parts.port
+        parts.port  # noqa: B018 (raises on a port out of range)
     except ValueError:
         raise ValueError("not a URL") from None
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.username or parts.fragment:
         raise ValueError("write an http:// or https:// address")
-    if parts.username or parts.password:
-        # The URL is stored in clear; credentials belong in api_key.
-        raise ValueError("put credentials in api_key, not in the address")
-    if parts.fragment or (port is not None and not 0 < port < 65536):
-        raise ValueError("not a valid address")
     return value.rstrip("/")
 
 
+_PORT = r"([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+# No user:password@ (the URL is stored in clear; keys go in api_key), no query or fragment.
 BaseUrl = Annotated[
-    str, Field(max_length=2000, examples=["https://api.openai.com/v1"]), AfterValidator(_http_url)
+    str,
+    Field(
+        max_length=2000,
+        pattern=rf"^https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::{_PORT})?(?:/[^\s?#]*)?$",
+        examples=["https://api.openai.com/v1"],
+    ),
+    AfterValidator(_http_url),
 ]
 ApiKey = Annotated[SecretStr, Field(min_length=1, max_length=1000, description="Write-only; never returned")]
 
@@ -58,7 +72,12 @@ ApiKey = Annotated[SecretStr, Field(min_length=1, max_length=1000, description="
 
 
 class CommonOptions(Input):
-    headers: Annotated[dict[HeaderName, HeaderValue], Field(max_length=20)] = Field(default_factory=dict)
+    headers: Annotated[dict[HeaderName, HeaderValue], Field(max_length=20)] = Field(
+        default_factory=dict,
+        description="Extra HTTP headers; credentials belong in api_key",
+        # Names outside the pattern are refused, not merely unconstrained.
+        json_schema_extra={"additionalProperties": False},
+    )
 
     @field_validator("headers")
     @classmethod
@@ -80,38 +99,106 @@ class MockOptions(CommonOptions):
     latency_ms: Annotated[int, Field(ge=0, le=600_000), JSON_INTEGER] | None = None
     chunk_delay_ms: Annotated[int, Field(ge=0, le=60_000), JSON_INTEGER] | None = None
     fail_with: FailureKind | None = None
-    fail_rate: Annotated[float, Field(ge=0, le=1)] | None = None
+    fail_rate: Annotated[float, Field(ge=0, le=1), JSON_NUMBER] | None = None
     dimensions: Annotated[int, Field(ge=1, le=8192), JSON_INTEGER] | None = None
 
 
-OPTIONS_BY_KIND: dict[ProviderKind, type[CommonOptions]] = {
-    ProviderKind.OPENAI: OpenAIOptions,
-    ProviderKind.AZURE_OPENAI: AzureOptions,
-    ProviderKind.ANTHROPIC: CommonOptions,
-    ProviderKind.GEMINI: CommonOptions,
-    ProviderKind.MOCK: MockOptions,
-}
+# A provider's body has one shape per kind (its options differ, Azure needs its address),
+# told apart by `kind`; errors name the kind in their path, e.g. body.azure_openai.options.
 
 
-class ProviderCreate(Input):
-    kind: ProviderKind
+class _ProviderFields(Input):
     name: Name
     base_url: BaseUrl | None = Field(default=None, description="The provider's public API when omitted")
     api_key: ApiKey | None = None
-    options: dict[str, Any] = Field(default_factory=dict, description="Checked against the kind")
     timeout_seconds: Timeout = 60.0
     enabled: StrictBool = True
 
 
-class ProviderUpdate(Input):
-    """Only the fields sent change. A new `api_key` replaces the old one; `null` removes it."""
+class OpenAIProviderCreate(_ProviderFields):
+    """OpenAI or any OpenAI-compatible server (vLLM, Ollama, OpenRouter, LM Studio, Groq...)."""
+
+    kind: Literal["openai"]
+    options: OpenAIOptions = Field(default_factory=OpenAIOptions)
+
+
+class AzureProviderCreate(_ProviderFields):
+    kind: Literal["azure_openai"]
+    base_url: BaseUrl = Field(description="The resource's endpoint, e.g. https://name.openai.azure.com")
+    options: AzureOptions
+
+
+class AnthropicProviderCreate(_ProviderFields):
+    kind: Literal["anthropic"]
+    options: CommonOptions = Field(default_factory=CommonOptions)
+
+
+class GeminiProviderCreate(_ProviderFields):
+    kind: Literal["gemini"]
+    options: CommonOptions = Field(default_factory=CommonOptions)
+
+
+class MockProviderCreate(_ProviderFields):
+    """The built-in offline provider."""
+
+    kind: Literal["mock"]
+    options: MockOptions = Field(default_factory=MockOptions)
+
+
+ProviderCreate = Annotated[
+    OpenAIProviderCreate
+    | AzureProviderCreate
+    | AnthropicProviderCreate
+    | GeminiProviderCreate
+    | MockProviderCreate,
+    Field(discriminator="kind"),
+]
+
+
+class _ProviderPatch(Input):
+    """Only the fields sent change. A new `api_key` replaces the old one, `null` removes it;
+    `options` are replaced as a whole. `kind` must be the provider's (it never changes)."""
 
     name: Name | None = None
     base_url: BaseUrl | None = None
     api_key: ApiKey | None = None
-    options: dict[str, Any] | None = None
     timeout_seconds: Timeout | None = None
     enabled: StrictBool | None = None
+
+
+class OpenAIProviderUpdate(_ProviderPatch):
+    kind: Literal["openai"]
+    options: OpenAIOptions | None = None
+
+
+class AzureProviderUpdate(_ProviderPatch):
+    kind: Literal["azure_openai"]
+    options: AzureOptions | None = None
+
+
+class AnthropicProviderUpdate(_ProviderPatch):
+    kind: Literal["anthropic"]
+    options: CommonOptions | None = None
+
+
+class GeminiProviderUpdate(_ProviderPatch):
+    kind: Literal["gemini"]
+    options: CommonOptions | None = None
+
+
+class MockProviderUpdate(_ProviderPatch):
+    kind: Literal["mock"]
+    options: MockOptions | None = None
+
+
+ProviderUpdate = Annotated[
+    OpenAIProviderUpdate
+    | AzureProviderUpdate
+    | AnthropicProviderUpdate
+    | GeminiProviderUpdate
+    | MockProviderUpdate,
+    Field(discriminator="kind"),
+]
 
 
 class ProviderRead(Output):

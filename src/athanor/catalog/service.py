@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,12 +23,12 @@ from athanor.audit.service import Actor
 from athanor.catalog import credentials
 from athanor.catalog.exceptions import (
     DeploymentNotFound,
-    MetricsRangeTooLong,
     ModelNotFound,
     ModelSlugTaken,
     ModelUnresolved,
     PriceOverrideNotFound,
     ProbeModelRequired,
+    ProviderKindFixed,
     ProviderNotFound,
     ProviderUnresolved,
     SharedReadOnly,
@@ -42,7 +41,7 @@ from athanor.catalog.models import (
     ProviderConnection,
 )
 from athanor.catalog.schemas import (
-    OPTIONS_BY_KIND,
+    CommonOptions,
     DeploymentCreate,
     DeploymentUpdate,
     MetricsBucket,
@@ -53,9 +52,7 @@ from athanor.catalog.schemas import (
     ProviderUpdate,
 )
 from athanor.core.crypto import DecryptionFailed, KeyRing
-from athanor.core.errors import FieldProblem, ValidationFailed
-from athanor.core.i18n import _
-from athanor.core.validation import problem_from_errors
+from athanor.core.errors import FieldProblem
 from athanor.db.base import new_id
 from athanor.db.types import utcnow
 from athanor.providers.registry import ProviderKind, create_adapter, default_base_url
@@ -89,26 +86,8 @@ def _check_writable(row: ProviderConnection | Deployment, owner: uuid.UUID | Non
 # Providers
 
 
-def _options_for(kind: ProviderKind, options: Mapping[str, Any]) -> dict[str, Any]:
-    """The options normalised by the kind's model, or a 422 naming each bad option."""
-    try:
-        checked = OPTIONS_BY_KIND[kind].model_validate(dict(options))
-    except ValidationError as error:
-        raise problem_from_errors(
-            {**item, "loc": ("body", "options", *item["loc"])} for item in error.errors()
-        ) from None
-    return checked.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-
-
-def _base_url_for(kind: ProviderKind, base_url: str | None) -> str:
-    if base_url:
-        return base_url
-    default = default_base_url(kind)
-    if default is None and kind is not ProviderKind.MOCK:
-        raise ValidationFailed(
-            fields=[FieldProblem("body.base_url", "required", _("This field is required."))]
-        )
-    return default or ""
+def _stored_options(options: CommonOptions) -> dict[str, Any]:
+    return options.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
 
 
 def providers_query(owner: uuid.UUID | None) -> Select[ProviderConnection]:
@@ -135,9 +114,10 @@ async def create_provider(
         id=new_id(),
         tenant_id=owner,
         name=data.name,
-        kind=data.kind.value,
-        base_url=_base_url_for(data.kind, data.base_url),
-        options=_options_for(data.kind, data.options),
+        kind=data.kind,
+        # Azure's address is required by its schema; the mock needs none.
+        base_url=data.base_url or default_base_url(data.kind) or "",
+        options=_stored_options(data.options),
         timeout_seconds=data.timeout_seconds,
         enabled=data.enabled,
     )
@@ -150,19 +130,16 @@ async def create_provider(
 async def update_provider(
     session: AsyncSession, connection: ProviderConnection, *, data: ProviderUpdate, ring: KeyRing
 ) -> list[str]:
-    """Apply the fields sent; returns their names (never values) for the audit log."""
-    sent = data.model_fields_set
-    kind = ProviderKind(connection.kind)
-    if "name" in sent and data.name is not None:
-        connection.name = data.name
-    if "base_url" in sent:
-        connection.base_url = _base_url_for(kind, data.base_url)
-    if "options" in sent:
-        connection.options = _options_for(kind, data.options or {})
-    if "timeout_seconds" in sent and data.timeout_seconds is not None:
-        connection.timeout_seconds = data.timeout_seconds
-    if "enabled" in sent and data.enabled is not None:
-        connection.enabled = data.enabled
+    """Apply the fields sent (null leaves a field as it is, except `api_key`, which it
+    removes); returns their names (never values) for the audit log."""
+    if data.kind != connection.kind:
+        raise ProviderKindFixed(params={"kind": connection.kind})
+    sent = data.model_fields_set - {"kind"}
+    changes = data.model_dump(include=sent - {"api_key", "options"}, exclude_none=True)
+    for name, value in changes.items():
+        setattr(connection, name, value)
+    if data.options is not None:
+        connection.options = _stored_options(data.options)
     if "api_key" in sent:
         credentials.seal(connection, data.api_key.get_secret_value() if data.api_key else None, ring)
     await session.flush()
@@ -440,12 +417,12 @@ async def deployment_metrics(
     session: AsyncSession, deployment: Deployment, *, since: datetime | None, bucket: MetricsBucket
 ) -> MetricsReport:
     """The deployment's traffic per minute or hour, summed across the processes that
-    reported it; percentiles come from the merged latency histograms."""
+    reported it; percentiles come from the merged latency histograms. At most two days
+    by the minute or two months by the hour."""
     now = utcnow()
-    longest = MAX_METRICS_RANGE[bucket]
-    since = since or now - (timedelta(hours=1) if bucket == "minute" else timedelta(days=1))
-    if now - since > longest:
-        raise MetricsRangeTooLong(params={"days": longest.days})
+    default = timedelta(hours=1) if bucket == "minute" else timedelta(days=1)
+    # Older starts are moved up to the longest range a resolution serves.
+    since = max(since or now - default, now - MAX_METRICS_RANGE[bucket])
     rows = await session.scalars(
         select(DeploymentMetric)
         .where(DeploymentMetric.deployment_id == deployment.id, DeploymentMetric.bucket_start >= since)

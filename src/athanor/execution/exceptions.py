@@ -13,8 +13,10 @@ class ModelNotFound(NotFound):
     message = _("There is no model named {model}.")
 
 
-class NoDeployment(AppError):
-    status = 503
+class NoDeployment(NotFound):
+    """As OpenAI answers for a model the caller cannot use: nothing to retry until an
+    operator adds a deployment."""
+
     code = "model.no_deployment"
     message = _("No deployment serves the model {model} yet.")
 

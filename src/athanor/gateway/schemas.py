@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from athanor.core.schemas import JSON_INTEGER
 from athanor.providers.types import ChatRequest, EmbeddingRequest, Message, Tool, ToolCall
@@ -83,9 +83,16 @@ class JsonSchemaFormat(_Lenient):
     schema_: dict[str, Any] = Field(default_factory=dict, alias="schema")
 
 
-class ResponseFormat(_Lenient):
-    type: Literal["text", "json_object", "json_schema"]
-    json_schema: JsonSchemaFormat | None = None
+class PlainFormat(_Lenient):
+    type: Literal["text", "json_object"]
+
+
+class SchemaFormat(_Lenient):
+    type: Literal["json_schema"]
+    json_schema: JsonSchemaFormat
+
+
+ResponseFormat = Annotated[PlainFormat | SchemaFormat, Field(discriminator="type")]
 
 
 class StreamOptions(_Lenient):
@@ -108,16 +115,6 @@ class ChatCompletionIn(_Lenient):
     n: Annotated[int, Field(ge=1, le=1), JSON_INTEGER] = 1
     user: Annotated[str, Field(max_length=200)] | None = None
 
-    @model_validator(mode="after")
-    def _schema_given(self) -> ChatCompletionIn:
-        if (
-            self.response_format
-            and self.response_format.type == "json_schema"
-            and not self.response_format.json_schema
-        ):
-            raise ValueError("response_format json_schema needs a json_schema")
-        return self
-
     def internal(self) -> ChatRequest:
         """The request in Athanor's shape; `model` is set per deployment later."""
         choice: str | None
@@ -129,7 +126,7 @@ class ChatCompletionIn(_Lenient):
         response_format: Literal["text", "json_object"] | dict[str, Any] = "text"
         if self.response_format is not None and self.response_format.type == "json_object":
             response_format = "json_object"
-        elif self.response_format is not None and self.response_format.json_schema is not None:
+        elif isinstance(self.response_format, SchemaFormat):
             response_format = self.response_format.json_schema.schema_
         stop = (self.stop,) if isinstance(self.stop, str) else tuple(self.stop or ())
         return ChatRequest(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from athanor.core.errors import AppError, Conflict, Forbidden, NotFound
+from athanor.core.errors import Conflict, Forbidden, NotFound
 from athanor.core.i18n import _
 
 
@@ -19,8 +19,7 @@ class LevelInUse(Conflict):
     message = _("Members are on this level. Move them to another level first.")
 
 
-class UnknownUpgrade(AppError):
-    status = 422
+class UnknownUpgrade(NotFound):
     code = "level.unknown_upgrade"
     message = _("No level has the slug {slug}.")
 

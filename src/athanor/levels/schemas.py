@@ -19,6 +19,9 @@ Period = Literal["month", "year", "none"]
 Feature = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[a-z0-9][a-z0-9_.:-]*$")]
 Benefit = Annotated[str, Field(min_length=1, max_length=500)]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+_RATE = r"[1-9][0-9]{0,8} ?(/|per) ?([1-9][0-9]{0,5} ?)?(second|minute|hour|day|month|year)s?"
+# What the `limits` parser reads: "60/minute", "10 per 2 hours", "5/second;1000/day".
+RATE_PATTERN = rf"^{_RATE}( ?[,;] ?{_RATE})*$"
 
 
 def _unique(values: list[str] | None) -> list[str] | None:
@@ -32,7 +35,9 @@ class Restrictions(Input):
     allowed_models: Annotated[list[ModelSlug], Field(max_length=500)] | None = None
     executions_per_day: Count | None = None
     concurrent_runs: Positive | None = None
-    rate_limit: Annotated[str, Field(max_length=64, examples=["60/minute"])] | None = None
+    rate_limit: Annotated[str, Field(max_length=200, pattern=RATE_PATTERN, examples=["60/minute"])] | None = (
+        None
+    )
     storage_quota_bytes: Count | None = None
     max_output_tokens: Positive | None = None
     # How far below zero the member's wallet may go on a call.

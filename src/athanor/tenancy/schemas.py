@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StrictBool
 
 from athanor.core.schemas import Email, Input, Output
+from athanor.routing.types import Strategy
 from athanor.tenancy.models import Role, TenantStatus
 
 HexColour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$", examples=["#4f46e5"])]
@@ -34,6 +35,8 @@ class TenantSettings(Input):
     theme: Theme = Field(default_factory=Theme)
     default_language: Language = "en"
     allow_private_network_requests: StrictBool = False
+    # How the tenant's calls pick among deployments (engines may choose their own).
+    routing_strategy: Strategy | None = None
 
 
 class TenantCreate(Input):

@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Response
+from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,6 +36,7 @@ from athanor.wallet.schemas import (
 )
 
 MAX_IDEMPOTENCY_KEY = 200
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 router = APIRouter(
@@ -56,17 +57,10 @@ class IdempotencyKeyTooLong(AppError):
     message = _("The Idempotency-Key header is longer than {limit} characters.")
 
 
-def idempotency_key(
-    key: Annotated[
-        str | None,
-        Header(
-            alias="Idempotency-Key",
-            description="A unique value per operation (e.g. a UUID); a retry sends the same one",
-        ),
-    ] = None,
-) -> str:
+def idempotency_key(request: Request) -> str:
     """The ledger key for the client's Idempotency-Key. Hashed and prefixed, so a client
     key can never collide with the keys the platform derives itself (settle:..., level-grant:...)."""
+    key = request.headers.get(IDEMPOTENCY_HEADER)
     if key is None or not key.strip():
         raise IdempotencyKeyMissing()
     if len(key) > MAX_IDEMPOTENCY_KEY:
@@ -74,6 +68,18 @@ def idempotency_key(
     return "api:" + hashlib.sha256(key.encode()).hexdigest()
 
 
+# Read by hand above, to answer its absence with a 400 problem of its own; documented here.
+KEYED = {
+    "parameters": [
+        {
+            "name": IDEMPOTENCY_HEADER,
+            "in": "header",
+            "required": True,
+            "schema": {"type": "string", "minLength": 1, "maxLength": MAX_IDEMPOTENCY_KEY, "pattern": r"\S"},
+            "description": "A unique value per operation (a UUID, say); a retry sends the same one",
+        }
+    ]
+}
 IdempotencyKey = Annotated[str, Depends(idempotency_key)]
 
 
@@ -213,7 +219,7 @@ async def pool_statement(
     return await _statement(session, holder, cursor, limit)
 
 
-@router.post("/top-up")
+@router.post("/top-up", openapi_extra=KEYED)
 async def top_up(
     body: TopUp, principal: Manager, session: DbSession, key: IdempotencyKey, response: Response
 ) -> TransactionRead:
@@ -245,7 +251,7 @@ async def top_up(
     )
 
 
-@router.post("/transfer")
+@router.post("/transfer", openapi_extra=KEYED)
 async def transfer(
     body: Transfer, principal: Manager, session: DbSession, key: IdempotencyKey, response: Response
 ) -> TransactionRead:
@@ -271,7 +277,7 @@ async def transfer(
     )
 
 
-@router.post("/refund")
+@router.post("/refund", openapi_extra=KEYED)
 async def refund(
     body: Refund, principal: Manager, session: DbSession, key: IdempotencyKey, response: Response
 ) -> TransactionRead:

@@ -11,7 +11,7 @@ from pydantic import Field
 from athanor.core.schemas import JSON_INTEGER, Input, Output
 from athanor.wallet.models import AccountKind, TransactionKind
 
-Amount = Annotated[int, Field(ge=1, le=10**15, description="Tokens"), JSON_INTEGER]
+Amount = Annotated[int, Field(ge=1, le=10**12, description="Tokens"), JSON_INTEGER]
 Memo = Annotated[str, Field(max_length=500)]
 
 

@@ -614,6 +614,32 @@ export type DeploymentUpdate = {
 };
 
 /**
+ * EmbeddingsIn
+ */
+export type EmbeddingsIn = {
+    /**
+     * Dimensions
+     */
+    dimensions?: number | null;
+    /**
+     * Encoding Format
+     */
+    encoding_format?: 'float' | 'base64';
+    /**
+     * Input
+     */
+    input: string | Array<string>;
+    /**
+     * Model
+     */
+    model: string;
+    /**
+     * User
+     */
+    user?: string | null;
+};
+
+/**
  * EngineCreate
  */
 export type EngineCreate = {
@@ -2493,7 +2519,7 @@ export type RoutingUpdate = {
  *
  * Scopes an API key can carry.
  */
-export type Scope = 'engines:execute' | 'engines:read' | 'engines:write' | 'executions:read_all' | 'providers:read' | 'providers:manage' | 'levels:manage' | 'wallet:read' | 'wallet:manage' | 'workflows:run' | 'files:read' | 'files:write' | 'admin';
+export type Scope = 'engines:execute' | 'workflows:run' | 'files:read' | 'files:write' | 'admin';
 
 /**
  * SessionRead
@@ -8405,6 +8431,69 @@ export type ChatCompletionsV1ChatCompletionsPostErrors = {
 export type ChatCompletionsV1ChatCompletionsPostError = ChatCompletionsV1ChatCompletionsPostErrors[keyof ChatCompletionsV1ChatCompletionsPostErrors];
 
 export type ChatCompletionsV1ChatCompletionsPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: unknown;
+};
+
+export type EmbeddingsV1EmbeddingsPostData = {
+    body: EmbeddingsIn;
+    path?: never;
+    query?: never;
+    url: '/v1/embeddings';
+};
+
+export type EmbeddingsV1EmbeddingsPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    402: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+    /**
+     * Problem
+     */
+    502: Problem;
+    /**
+     * Problem
+     */
+    503: Problem;
+    /**
+     * Problem
+     */
+    504: Problem;
+};
+
+export type EmbeddingsV1EmbeddingsPostError = EmbeddingsV1EmbeddingsPostErrors[keyof EmbeddingsV1EmbeddingsPostErrors];
+
+export type EmbeddingsV1EmbeddingsPostResponses = {
     /**
      * Successful Response
      */

@@ -57,4 +57,4 @@ export function Field({ label, error, hint, labelExtra, required, id, className,
 
 export const controlClasses =
   'w-full rounded-md border border-border-strong bg-surface px-3 text-sm text-fg placeholder:text-fg-muted shadow-sm transition-colors ' +
-  'hover:border-fg-muted disabled:cursor-not-allowed disabled:opacity-60 aria-[invalid=true]:border-danger';
+  'hover:border-fg-muted disabled:cursor-not-allowed disabled:opacity-60 [&[readonly]]:bg-surface-muted aria-[invalid=true]:border-danger';

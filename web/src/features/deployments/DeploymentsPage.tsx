@@ -21,7 +21,7 @@ import { useToast } from '@/components/ui/toast';
 import { modelsQuery } from '@/features/models/api';
 import { providersQuery } from '@/features/providers/api';
 import { hasPermission, useMe } from '@/features/session/api';
-import { formatDate } from '@/lib/format';
+import { formatDate, formatNumber } from '@/lib/format';
 import { microToDollarsInput, parseDollarsToMicro, useMoney } from '@/lib/money';
 import { fieldError, isApiError, unplacedFieldErrors } from '@/lib/problem';
 import { deploymentsQuery, METRICS_REFRESH_MS, routingQuery, STRATEGIES, useCreateDeployment, useDeleteDeployment, useDeploymentMetrics, useSetRouting, useUpdateDeployment } from './api';
@@ -233,7 +233,7 @@ function MetricsCard({ deployment }: { deployment: DeploymentRead }) {
               <Figure label={t('deployments.metrics.p95')} value={total.p95_latency_ms === null ? dash : money.duration(total.p95_latency_ms)} />
               <Figure label={t('deployments.metrics.ttft')} value={total.p50_ttft_ms === null ? dash : money.duration(total.p50_ttft_ms)} />
               <Figure label={t('deployments.metrics.errorRate')} value={total.requests ? money.percent(total.error_rate) : dash} />
-              <Figure label={t('deployments.metrics.throughput')} value={t('deployments.metrics.perMinute', { value: money.tokens(Math.round((total.requests / minutes) * 10) / 10) })} />
+              <Figure label={t('deployments.metrics.throughput')} value={t('deployments.metrics.perMinute', { value: formatNumber(total.requests / minutes, i18n.language, { maximumFractionDigits: 2 }) })} />
               <Figure label={t('deployments.metrics.cost')} value={money.cost(total.cost_nanos)} />
             </dl>
             <p className="text-xs text-fg-muted">{t('deployments.metrics.requests', { requests: money.tokens(total.requests), errors: money.tokens(total.errors) })}</p>

@@ -23,9 +23,9 @@ function FieldDiff({ change }: { change: FieldChange }) {
   return (
     <section aria-labelledby={id} className="overflow-hidden rounded-lg border border-border">
       <header className="flex flex-wrap items-center justify-between gap-2 border-b border-border bg-surface-muted px-3 py-2">
-        <h3 id={id} className="text-sm font-semibold">
+        <h2 id={id} className="text-sm font-semibold">
           {t(`engines.fieldNames.${change.field}`, { defaultValue: change.field })}
-        </h3>
+        </h2>
         <p className="text-xs text-fg-muted">{t('engines.diff.counts', { added, removed })}</p>
       </header>
       <ol dir="ltr" className="m-0 list-none overflow-x-auto p-0 font-mono text-xs leading-5">

@@ -3,10 +3,10 @@ import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { Archive, ArrowLeft, FilePlus2, FlaskConical, GitCompare, Rocket, Save } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { listMembersApiMembersGet, type EngineDetail, type VersionRead, type VersionStatus } from '@/client';
+import { listMembersApiMembersGet, type EngineDetail, type VersionRead } from '@/client';
 import { PageHeader } from '@/components/layout/PageHeader';
 import { Alert, FormError } from '@/components/ui/alert';
-import { Badge, type BadgeTone } from '@/components/ui/badge';
+import { Badge } from '@/components/ui/badge';
 import { Button, buttonClasses } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Checkbox } from '@/components/ui/checkbox';
@@ -26,10 +26,8 @@ import { useFormat } from '@/lib/format';
 import { fieldError, isApiError, unplacedFieldErrors } from '@/lib/problem';
 import { assignmentsQuery, engineQuery, useArchiveEngine, useCreateVersion, usePublishVersion, useSetAssignments, useUpdateEngine, useUpdateVersion, useVersionDiff } from './api';
 import { DiffView } from './DiffView';
-import { useChatModels } from './EnginesPage';
+import { useChatModels, versionTone } from './shared';
 import { formToSpec, versionToForm, type VersionForm, type VersionProblem } from './version-form';
-
-export const versionTone: Record<VersionStatus, BadgeTone> = { draft: 'warning', published: 'success', retired: 'neutral' };
 
 function EngineDetails({ engine, canWrite }: { engine: EngineDetail; canWrite: boolean }) {
   const { t } = useTranslation();

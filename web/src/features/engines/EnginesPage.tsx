@@ -14,18 +14,12 @@ import { TextAreaField, TextField } from '@/components/ui/input';
 import { SelectField } from '@/components/ui/select';
 import { EmptyState } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
-import { modelsQuery } from '@/features/models/api';
 import { hasPermission, useMe } from '@/features/session/api';
 import { useFormat } from '@/lib/format';
 import { fieldError, unplacedFieldErrors } from '@/lib/problem';
 import { enginesQuery, slugify, useCreateEngine } from './api';
+import { useChatModels } from './shared';
 import { DEFAULT_INPUT_SCHEMA } from './version-form';
-
-/** Models an engine can use: those that chat. */
-export function useChatModels() {
-  const models = useQuery(modelsQuery);
-  return { ...models, items: (models.data?.items ?? []).filter((m) => m.capabilities.includes('chat')) };
-}
 
 function CreateEngineDialog({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
@@ -131,7 +125,7 @@ export function EnginesPage() {
       header: t('engines.columns.name'),
       sortValue: (e) => e.name,
       cell: (e) => (
-        <div className="flex flex-col">
+        <div className="flex min-w-36 flex-col">
           <Link to="/engines/$engineId" params={{ engineId: e.id }} className="font-medium">
             {e.name}
           </Link>

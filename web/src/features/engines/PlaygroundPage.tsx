@@ -18,7 +18,7 @@ import { useMoney } from '@/lib/money';
 import { ApiError, unplacedFieldErrors } from '@/lib/problem';
 import { IDLE_RUN, postStream, runReducer, type RunAction, type RunState } from '@/lib/sse';
 import { engineQuery, enginesQuery } from './api';
-import { versionTone } from './EnginePage';
+import { versionTone } from './shared';
 import { fieldsFromSchema, initialValues, toInputs, type FormValues, type InputProblem } from './schema-form';
 import { SchemaForm } from './SchemaForm';
 import type { PlaygroundSearch } from './search';
@@ -65,7 +65,7 @@ function RunResult({ state, onStop }: { state: RunState; onStop: () => void }) {
           aria-labelledby="run-output-title"
           data-phase={state.phase}
           data-chunks={state.chunks}
-          className="min-h-32 rounded-md border border-border bg-surface-muted px-3 py-2.5 text-sm leading-relaxed whitespace-pre-wrap"
+          className={state.phase === 'error' && !state.text ? 'hidden' : 'min-h-32 rounded-md border border-border bg-surface-muted px-3 py-2.5 text-sm leading-relaxed whitespace-pre-wrap'}
         >
           {state.text || (state.phase === 'idle' ? <span className="text-fg-muted">{t('playground.outputEmpty')}</span> : null)}
           {streaming && <span aria-hidden className="ms-0.5 inline-block h-4 w-1.5 animate-pulse bg-primary align-text-bottom" />}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeLines, diffLines, parseUnifiedDiff } from './diff';
+import { changeLines, compact, diffLines, parseUnifiedDiff } from './diff';
 
 describe('parseUnifiedDiff', () => {
   it('reads the file headers, hunks, additions, removals and context', () => {
@@ -11,6 +11,33 @@ describe('parseUnifiedDiff', () => {
       { kind: 'context', text: 'Summarise this text' },
       { kind: 'remove', text: 'in 3 sentences' },
       { kind: 'add', text: 'in {{ sentences }} sentences' },
+    ]);
+  });
+});
+
+describe('changeLines', () => {
+  it('uses the API diff when it agrees with the texts', () => {
+    const diff = '--- v1/notes\n+++ v2/notes\n@@ -1,2 +1,2 @@\n keep\n-old\n+new\n';
+    expect(changeLines({ before: 'keep\nold\n', after: 'keep\nnew\n', diff }).map((l) => l.kind)).toEqual(['file', 'file', 'hunk', 'context', 'remove', 'add']);
+  });
+
+  it('makes its own when a last line without newline got glued to the next', () => {
+    const diff = '--- v1/prompt_template\n+++ v2/prompt_template\n@@ -1 +1 @@\n-Echo: {{ text }}+Echo twice: {{ text }}';
+    expect(changeLines({ before: 'Echo: {{ text }}', after: 'Echo twice: {{ text }}', diff })).toEqual([
+      { kind: 'remove', text: 'Echo: {{ text }}' },
+      { kind: 'add', text: 'Echo twice: {{ text }}' },
+    ]);
+  });
+
+  it('folds unchanged lines far from a change', () => {
+    const before = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].join('\n');
+    const after = before.replace('i', 'I');
+    expect(compact(diffLines(before, after), 1)).toEqual([
+      { kind: 'hunk', text: '⋯' },
+      { kind: 'context', text: 'h' },
+      { kind: 'remove', text: 'i' },
+      { kind: 'add', text: 'I' },
+      { kind: 'context', text: 'j' },
     ]);
   });
 });

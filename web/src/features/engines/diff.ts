@@ -63,8 +63,40 @@ export function diffText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value, null, 2);
 }
 
-/** The lines to show for one changed field. */
+/** Unchanged lines more than `context` lines away from a change, folded into one "⋯" line. */
+export function compact(lines: DiffLine[], context = 3): DiffLine[] {
+  const near = lines.map(() => false);
+  lines.forEach((line, i) => {
+    if (line.kind === 'add' || line.kind === 'remove') {
+      for (let j = Math.max(0, i - context); j <= Math.min(lines.length - 1, i + context); j += 1) near[j] = true;
+    }
+  });
+  const out: DiffLine[] = [];
+  lines.forEach((line, i) => {
+    if (near[i]) out.push(line);
+    else if (out[out.length - 1]?.kind !== 'hunk') out.push({ kind: 'hunk', text: '⋯' });
+  });
+  return out;
+}
+
+/**
+ * Whether a parsed unified diff agrees with the texts it compares: every removed line is a
+ * line of the old text and every added one a line of the new. (A text whose last line has no
+ * newline comes out of Python's difflib glued to the next line: such a diff is not used.)
+ */
+export function diffMatches(lines: DiffLine[], before: string, after: string): boolean {
+  const old = new Set(before.split('\n'));
+  const added = new Set(after.split('\n'));
+  return lines.every((line) => (line.kind === 'remove' ? old.has(line.text) : line.kind === 'add' ? added.has(line.text) : true));
+}
+
+/** The lines to show for one changed field: the API's unified diff, or one made here. */
 export function changeLines(change: { before: unknown; after: unknown; diff?: string }): DiffLine[] {
-  if (change.diff) return parseUnifiedDiff(change.diff);
-  return diffLines(diffText(change.before), diffText(change.after));
+  const before = diffText(change.before);
+  const after = diffText(change.after);
+  if (change.diff) {
+    const parsed = parseUnifiedDiff(change.diff);
+    if (diffMatches(parsed, before, after)) return parsed;
+  }
+  return compact(diffLines(before, after));
 }

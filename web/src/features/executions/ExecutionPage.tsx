@@ -102,8 +102,8 @@ export function ExecutionPage() {
         </Alert>
       )}
       <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
-        <Card>
-          <CardHeader title={t('executions.detail.summary')} />
+        <Card labelledBy="exec-summary">
+          <CardHeader id="exec-summary" title={t('executions.detail.summary')} />
           <CardBody>
             <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-2 text-sm">
               {rows
@@ -118,18 +118,18 @@ export function ExecutionPage() {
           </CardBody>
         </Card>
         <div className="flex flex-col gap-6">
-          <Card>
-            <CardHeader title={t('executions.detail.inputs')} />
+          <Card labelledBy="exec-inputs">
+            <CardHeader id="exec-inputs" title={t('executions.detail.inputs')} />
             <CardBody>
               <Json value={e.inputs} />
             </CardBody>
           </Card>
-          <Card>
-            <CardHeader title={t('executions.detail.output')} />
+          <Card labelledBy="exec-output">
+            <CardHeader id="exec-output" title={t('executions.detail.output')} />
             <CardBody>{text !== null ? <p className="text-sm leading-relaxed whitespace-pre-wrap">{text}</p> : <Json value={e.output} />}</CardBody>
           </Card>
-          <Card>
-            <CardHeader title={t('executions.detail.attempts')} description={t('executions.detail.attemptsHelp')} />
+          <Card labelledBy="exec-attempts">
+            <CardHeader id="exec-attempts" title={t('executions.detail.attempts')} description={t('executions.detail.attemptsHelp')} />
             <CardBody>
               {e.attempts.length === 0 ? (
                 <p className="text-sm text-fg-muted">{t('executions.detail.noAttempts')}</p>

@@ -172,11 +172,11 @@ export function ModelsPage() {
       header: t('models.columns.model'),
       sortValue: (m) => m.name,
       cell: (m) => (
-        <div className="flex flex-col">
+        <div className="flex min-w-40 flex-col">
           <span className="font-medium">{m.name}</span>
-          <span className="text-xs text-fg-muted">
-            <code dir="ltr">{m.slug}</code> · {m.vendor}
-          </span>
+          <code dir="ltr" className="text-xs whitespace-nowrap text-fg-muted">
+            {m.slug}
+          </code>
         </div>
       ),
     },
@@ -185,7 +185,7 @@ export function ModelsPage() {
       id: 'capabilities',
       header: t('models.columns.capabilities'),
       cell: (m) => (
-        <div className="flex max-w-56 flex-wrap gap-1">
+        <div className="flex max-w-72 min-w-40 flex-wrap gap-1">
           {m.capabilities.map((c) => (
             <Badge key={c}>{t(`models.capabilities.${c}`, { defaultValue: c })}</Badge>
           ))}
@@ -199,13 +199,13 @@ export function ModelsPage() {
       id: 'override',
       header: t('models.columns.override'),
       cell: (m) => {
-        if (!m.override) return <span className="text-fg-muted">{t('models.catalog')}</span>;
+        if (!m.override) return <span className="whitespace-nowrap text-fg-muted">{t('models.catalog')}</span>;
         const fixed = PRICE_KINDS.some((k) => m.override?.[`${k}_price`] !== null && m.override?.[`${k}_price`] !== undefined);
         return (
           <div className="flex flex-wrap gap-1">
             {m.override.markup_bps !== 0 && <Badge tone="primary">{money.markup(m.override.markup_bps)}</Badge>}
             {fixed && <Badge tone="primary">{t('models.fixedBadge')}</Badge>}
-            {m.override.markup_bps === 0 && !fixed && <span className="text-fg-muted">{t('models.catalog')}</span>}
+            {m.override.markup_bps === 0 && !fixed && <span className="whitespace-nowrap text-fg-muted">{t('models.catalog')}</span>}
           </div>
         );
       },

@@ -117,6 +117,8 @@ function ProviderDialog({ open, provider, onOpenChange }: { open: boolean; provi
             />
           )}
           <TextField label={t('providers.form.name')} required value={name} onChange={(e) => setName(e.target.value)} error={fieldError(mutation.error, 'name')} />
+          {(provider?.kind ?? kind) !== 'mock' && (
+            <>
           <TextField
             label={t('providers.form.baseUrl')}
             dir="ltr"
@@ -140,6 +142,8 @@ function ProviderDialog({ open, provider, onOpenChange }: { open: boolean; provi
           />
           {provider?.has_api_key && (
             <Checkbox checked={removeKey && !apiKey} disabled={Boolean(apiKey)} onCheckedChange={setRemoveKey} label={t('providers.form.removeKey')} />
+          )}
+            </>
           )}
           <TextField
             label={t('providers.form.timeout')}
@@ -234,9 +238,11 @@ export function ProvidersPage() {
             {p.shared && <Badge tone="primary">{t('providers.shared')}</Badge>}
             {!p.enabled && <Badge tone="warning">{t('providers.disabled')}</Badge>}
           </span>
-          <code dir="ltr" className="text-xs break-all text-fg-muted">
-            {p.base_url}
-          </code>
+          {p.base_url && (
+            <code dir="ltr" className="text-xs break-all text-fg-muted">
+              {p.base_url}
+            </code>
+          )}
         </div>
       ),
     },
