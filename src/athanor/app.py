@@ -57,9 +57,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        flusher = asyncio.create_task(_flush_every_few_seconds(runtime))
+        background = [
+            asyncio.create_task(_flush_every_few_seconds(runtime)),
+            asyncio.create_task(runtime.cache_bus.listen()),
+        ]
         yield
-        flusher.cancel()
+        for task in background:
+            task.cancel()
         await runtime.close()
 
     app = FastAPI(

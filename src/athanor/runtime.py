@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from athanor.apikeys.usage import UsageTally
+from athanor.core.cachebus import CacheBus
 from athanor.core.crypto import KeyRing
 from athanor.core.ratelimit import RateLimiter
 from athanor.core.ttlcache import TtlCache
@@ -33,17 +34,27 @@ class Runtime:
     # four lookups. Revoking or rotating a key removes it (see apikeys.router).
     api_key_principals: TtlCache[str, CachedPrincipal] = field(default_factory=lambda: TtlCache(ttl=10.0))
     key_usage: UsageTally = field(default_factory=UsageTally)
+    cache_bus: CacheBus = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.cache_bus = CacheBus(self.settings.redis_url, self._forget_locally)
 
     @property
     def reveals_links(self) -> bool:
         """Whether sign-up and reset links may be logged (until mail is configured)."""
         return self.settings.environment is not Environment.PRODUCTION
 
-    def forget_principals(
-        self, *, tenant_id: uuid.UUID | None = None, key_id: uuid.UUID | None = None
-    ) -> None:
-        """Drop cached API-key principals after a change they depend on: a key's (revoked,
-        rotated), a tenant's (members, roles, status), or everything (no argument)."""
+    async def forget(self, *, tenant_id: uuid.UUID | None = None, key_id: uuid.UUID | None = None) -> None:
+        """Drop what every API server caches about a changed key (revoked, rotated) or
+        tenant (members, roles, status, providers, deployments, prices, levels); nothing
+        given means everything (a platform-wide change)."""
+        await self.cache_bus.publish(
+            {"tenant_id": str(tenant_id) if tenant_id else None, "key_id": str(key_id) if key_id else None}
+        )
+
+    def _forget_locally(self, message: dict[str, Any]) -> None:
+        tenant_id = uuid.UUID(message["tenant_id"]) if message.get("tenant_id") else None
+        key_id = uuid.UUID(message["key_id"]) if message.get("key_id") else None
 
         def stale(_digest: str, cached: CachedPrincipal) -> bool:
             principal = cached.principal
@@ -52,10 +63,13 @@ class Runtime:
             return tenant_id is None or principal.tenant_id == tenant_id
 
         self.api_key_principals.discard_where(stale)
+        if key_id is None:
+            self.ai.forget(tenant_id)
 
     async def close(self) -> None:
         await self.ai.flush_metrics(self.db, everything=True)
         await self.key_usage.flush(self.db)
+        await self.cache_bus.close()
         await self.ai.close()
         await self.db.dispose()
         await self.limiter.close()

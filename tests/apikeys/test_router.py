@@ -41,7 +41,7 @@ async def set_key_expiry(runtime: Runtime, tenant_id: uuid.UUID, key_id: str, wh
     async with runtime.db.session(DbScope.for_tenant(tenant_id)) as session, session.begin():
         await session.execute(update(ApiKey).where(ApiKey.id == uuid.UUID(key_id)).values(expires_at=when))
     # Written behind the app's back: its cache of recently seen keys would serve the old expiry.
-    runtime.forget_principals(tenant_id=tenant_id)
+    await runtime.forget(tenant_id=tenant_id)
 
 
 async def age_retired_secrets(runtime: Runtime, tenant_id: uuid.UUID, key_id: str) -> None:
@@ -54,7 +54,7 @@ async def age_retired_secrets(runtime: Runtime, tenant_id: uuid.UUID, key_id: st
             .values(retires_at=past)
         )
     # Time travel behind the app's back: the cache keeps each secret's real end.
-    runtime.forget_principals(tenant_id=tenant_id)
+    await runtime.forget(tenant_id=tenant_id)
 
 
 # --- creation and storage -------------------------------------------------------------------
@@ -340,7 +340,7 @@ async def test_key_stops_working_when_its_user_leaves_the_tenant(
     async with runtime.db.session(DbScope.for_tenant(owner.tenant_id)) as session, session.begin():
         await session.execute(delete(Membership).where(Membership.user_id == bob.user_id))
     # Deleted behind the app's back; removing a member through the API clears the cache itself.
-    runtime.forget_principals(tenant_id=owner.tenant_id)
+    await runtime.forget(tenant_id=owner.tenant_id)
     assert_problem(await client.get("/api/me", headers=bearer(key["secret"])), 401, "api_key.invalid")
 
 

@@ -230,13 +230,13 @@ async def test_routing_strategy(client: httpx.AsyncClient, runtime: Runtime, own
     assert reset.json()["configured"] is False
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tenancy.schemas.TenantSettings forbids unknown keys and has no routing_strategy field yet",
-)
 async def test_the_routing_setting_keeps_tenant_settings_readable(
     client: httpx.AsyncClient, runtime: Runtime, owner: Member
 ) -> None:
     await client.put("/api/routing", json={"strategy": "least_cost"}, headers=owner.headers)
     response = await client.get("/api/tenants/current", headers=owner.headers)
     assert response.status_code == 200, response.text
+    assert response.json()["settings"]["routing_strategy"] == "least_cost"
+    renamed = await client.patch("/api/tenants/current", json={"name": "Acme 2"}, headers=owner.headers)
+    assert renamed.status_code == 200, renamed.text
+    assert (await client.get("/api/routing", headers=owner.headers)).json()["strategy"] == "least_cost"

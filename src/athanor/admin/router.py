@@ -105,7 +105,7 @@ async def _set_status(
     if tenant is None:
         raise TenantNotFound()
     await tenancy_service.set_tenant_status(session, tenant=tenant, status=new_status, reason=reason)
-    runtime.forget_principals(tenant_id=tenant.id)
+    await runtime.forget(tenant_id=tenant.id)
     action = "tenant.suspended" if new_status is TenantStatus.SUSPENDED else "tenant.reactivated"
     await audit.record(
         session,

@@ -131,7 +131,7 @@ async def rotate_api_key(
     secret = await service.rotate_key(
         session, key=key, grace=timedelta(seconds=body.grace_seconds), token_key=runtime.token_key
     )
-    runtime.forget_principals(key_id=key.id)
+    await runtime.forget(key_id=key.id)
     await audit.record(
         session,
         action="api_key.rotated",
@@ -151,7 +151,7 @@ async def revoke_api_key(
     """Stop the key at once, grace periods included."""
     key = await _visible_key(session, principal, key_id)
     await service.revoke_key(session, key=key)
-    runtime.forget_principals(key_id=key.id)
+    await runtime.forget(key_id=key.id)
     await audit.record(
         session,
         action="api_key.revoked",

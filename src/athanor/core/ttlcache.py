@@ -24,6 +24,9 @@ class TtlCache(Generic[K, V]):
         self._clock = clock
         self._items: OrderedDict[K, tuple[float, V]] = OrderedDict()
 
+    def __len__(self) -> int:
+        return len(self._items)
+
     def get(self, key: K) -> V | None:
         found = self._items.get(key)
         if found is None:

@@ -147,7 +147,7 @@ async def update_member(
     member = await service.get_member(session, membership_id=member_id)
     before = member.membership.role
     await service.change_role(session, member=member, role=body.role, actor_role=_role(principal))
-    runtime.forget_principals(tenant_id=principal.tenant_id)
+    await runtime.forget(tenant_id=principal.tenant_id)
     if before is not body.role:
         await audit.record(
             session,
@@ -169,7 +169,7 @@ async def remove_member(
 ) -> None:
     member = await service.get_member(session, membership_id=member_id)
     await service.remove_member(session, member=member, actor_role=_role(principal))
-    runtime.forget_principals(tenant_id=principal.tenant_id)
+    await runtime.forget(tenant_id=principal.tenant_id)
     await audit.record(
         session,
         action="member.removed",
