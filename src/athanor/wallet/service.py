@@ -50,6 +50,8 @@ class Movement:
     amount: int
     # For credits to a holder account: when the credited tokens expire.
     expires_at: datetime | None = None
+    # For a debit that must come out of one lot (its expiry), not the soonest-expiring ones.
+    lot: TokenLot | None = None
 
 
 # Accounts
@@ -136,7 +138,10 @@ async def _post(
     for movement in sorted(movements, key=lambda item: item.amount >= 0):
         holder = movement.account.kind in HOLDER_KINDS
         before = movement.account.balance
-        if holder and movement.amount < 0:
+        if holder and movement.amount < 0 and movement.lot is not None:
+            movement.lot.remaining += movement.amount
+            spent.append((-movement.amount, movement.lot.expires_at))
+        elif holder and movement.amount < 0:
             spent += await _spend_lots(session, movement.account, -movement.amount)
         movement.account.balance = before + movement.amount
         if holder and movement.amount > 0:
@@ -485,7 +490,7 @@ async def expire_lots(session: AsyncSession, *, now: datetime | None = None) -> 
             kind=TransactionKind.EXPIRE,
             key=f"expire:{lot.id}",
             digest=request_hash(op="expire", lot=lot.id),
-            movements=[Movement(holder, -amount), Movement(sink, amount)],
+            movements=[Movement(holder, -amount, lot=lot), Movement(sink, amount)],
             reference=("lot", lot.id),
         )
     return len(lots)
