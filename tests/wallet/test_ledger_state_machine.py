@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -472,6 +472,9 @@ def test_ledger_state_machine(migrated_source: Path | str, tmp_path: Path) -> No
             max_examples=20,
             stateful_step_count=30,
             deadline=None,
+            # Every step is a database transaction, so shrinking a failure takes minutes;
+            # a failing run prints its steps unshrunk. Add Phase.shrink to minimise one.
+            phases=[Phase.explicit, Phase.reuse, Phase.generate],
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )
