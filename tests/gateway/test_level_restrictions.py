@@ -138,3 +138,17 @@ async def test_overdraft_lets_the_balance_go_below_zero_only_as_far_as_allowed(
     assert await balance_of(runtime, owner.tenant_id, owner.user_id) == (-4, 0)
     refused = await gateway.post("/v1/chat/completions", json=chat(max_tokens=5))
     assert_problem(refused, 402, "wallet.insufficient_tokens")
+
+
+async def test_a_level_edited_through_the_api_applies_to_the_next_call(
+    gateway: httpx.AsyncClient, runtime: Runtime, owner: Member
+) -> None:
+    await on_level(runtime, owner, max_output_tokens=100)
+    assert (await gateway.post("/v1/chat/completions", json=chat(max_tokens=60))).status_code == 200
+    level_id = (await gateway.get("/api/levels/mine", headers=owner.headers)).json()["level"]["id"]
+    edited = await gateway.patch(
+        f"/api/levels/{level_id}", json={"restrictions": {"max_output_tokens": 50}}, headers=owner.headers
+    )
+    assert edited.status_code == 200, edited.text
+    refused = await gateway.post("/v1/chat/completions", json=chat(max_tokens=60))
+    assert_problem(refused, 403, "level.max_output_tokens_exceeded")

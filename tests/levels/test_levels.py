@@ -14,9 +14,9 @@ from sqlalchemy import select, update
 from athanor.db.scope import DbScope
 from athanor.engines.models import Execution, ExecutionSource, ExecutionStatus
 from athanor.levels import service
-from athanor.levels.entitlements import count_use
 from athanor.levels.models import LevelSubscription
 from athanor.levels.tasks import renew_tenant
+from athanor.levels.usage import count_use
 from athanor.runtime import Runtime
 from athanor.tenancy.models import Role
 from athanor.wallet.models import TokenLot

@@ -18,7 +18,8 @@ from athanor.runtime import Runtime
 from athanor.tenancy.models import Role
 from athanor.wallet import service as wallet
 from athanor.wallet.models import AccountKind, HoldState, WalletHold
-from athanor.wallet.tasks import each_tenant, sweep_tenant
+from athanor.wallet.tasks import sweep_tenant
+from athanor.workers.tenants import each_tenant
 from tests.builders import Member, make_member
 from tests.support import assert_problem
 

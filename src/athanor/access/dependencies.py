@@ -283,3 +283,15 @@ async def tenants_of(session: AsyncSession, principal: Principal) -> Sequence[tu
         await set_scope(session, DbScope.for_user(principal.user.id))
     # An API key's session stays in its tenant scope, so only that membership is visible.
     return await tenancy_service.my_tenants(session, user_id=principal.user.id)
+
+
+async def forget_caches_after_writes(request: Request, runtime: RuntimeDep) -> AsyncIterator[None]:
+    """For routers whose writes change what the call path caches (providers, deployments,
+    prices, levels): a successful write clears those caches on every API server. Such writes
+    are rare, so everything is dropped rather than working out which tenants they touched."""
+    yield
+    if request.method not in SAFE_METHODS:
+        await runtime.forget()
+
+
+ForgetCachesAfterWrites = Depends(forget_caches_after_writes, scope="function")

@@ -11,7 +11,7 @@ from pydantic import AwareDatetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from athanor.access.dependencies import DbSession, RuntimeDep, require
+from athanor.access.dependencies import DbSession, ForgetCachesAfterWrites, RuntimeDep, require
 from athanor.access.principal import Principal
 from athanor.admin.dependencies import PlatformAdmin
 from athanor.audit import service as audit
@@ -42,13 +42,18 @@ from athanor.catalog.schemas import (
 )
 from athanor.core.errors import problem_responses
 from athanor.core.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize, page_of, paginate_query
-from athanor.execution.planning import DEFAULT_STRATEGY
 from athanor.routing.metrics import MetricSummary
+from athanor.routing.types import DEFAULT_STRATEGY
 from athanor.runtime import Runtime
 from athanor.tenancy import service as tenancy_service
 from athanor.tenancy.permissions import Permission
 
-router = APIRouter(prefix="/api", tags=["catalog"], responses=problem_responses(400, 401, 403, 404, 422, 429))
+router = APIRouter(
+    prefix="/api",
+    tags=["catalog"],
+    responses=problem_responses(400, 401, 403, 404, 422, 429),
+    dependencies=[ForgetCachesAfterWrites],
+)
 admin_router = APIRouter(prefix="/admin", tags=["admin"])
 
 Member = Annotated[Principal, Depends(require(Permission.TENANT_READ))]

@@ -34,7 +34,7 @@ from athanor.engines.templates import validate_against
 from athanor.execution.estimate import estimate_prompt_tokens, estimate_text_tokens
 from athanor.execution.exceptions import ExecutionInProgress, OutputInvalid, upstream_error
 from athanor.execution.planning import Plan, Target, model_by_slug, plan_for
-from athanor.levels import entitlements
+from athanor.levels import entitlements, usage
 from athanor.levels.entitlements import Entitlement, LevelRateLimited
 from athanor.outbox import service as outbox
 from athanor.providers.types import (
@@ -201,8 +201,8 @@ async def prepare(session: AsyncSession, runtime: Runtime, caller: Caller, spec:
             request_hash=spec.request_hash,
         )
     )
-    await entitlements.count_use(
-        session, tenant_id=caller.tenant_id, user_id=caller.user_id, feature=entitlements.EXECUTIONS
+    await usage.count_use(
+        session, tenant_id=caller.tenant_id, user_id=caller.user_id, feature=usage.EXECUTIONS
     )
     try:
         await session.commit()

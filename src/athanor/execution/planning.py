@@ -11,10 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from athanor.catalog.models import AiModel, Deployment, ModelPriceOverride, ProviderConnection
 from athanor.catalog.pricing import Prices, tenant_prices
 from athanor.execution.exceptions import ModelNotFound, NoDeployment
-from athanor.routing.types import Candidate, Strategy
+from athanor.routing.types import DEFAULT_STRATEGY, Candidate, Strategy
 from athanor.tenancy.models import Tenant
-
-DEFAULT_STRATEGY = Strategy.LEAST_LATENCY
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,21 +8,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from athanor.core.errors import Forbidden
 from athanor.core.i18n import _
-from athanor.db.base import new_id
-from athanor.db.types import utcnow
-from athanor.db.upsert import insert_for
-from athanor.engines.models import Execution, ExecutionStatus
-from athanor.levels.models import FeatureUsage, Level, LevelSubscription
+from athanor.levels import usage
+from athanor.levels.models import Level, LevelSubscription
 from athanor.levels.schemas import Restrictions
-
-EXECUTIONS = "executions"
 
 
 class LevelRestricted(Forbidden):
@@ -117,44 +111,12 @@ def output_budget(entitlement: Entitlement, requested: int | None, model_max: in
 async def check_usage(session: AsyncSession, entitlement: Entitlement, user_id: uuid.UUID) -> None:
     """Daily executions and concurrent runs, counted from the records."""
     rules = entitlement.restrictions
-    if rules.executions_per_day is not None:
-        used = await session.scalar(
-            select(FeatureUsage.count).where(
-                FeatureUsage.user_id == user_id,
-                FeatureUsage.feature == EXECUTIONS,
-                FeatureUsage.day == _today(),
-            )
-        )
-        if (used or 0) >= rules.executions_per_day:
-            raise DailyExecutionsExceeded(params={"limit": rules.executions_per_day})
-    if rules.concurrent_runs is not None:
-        running = await session.scalar(
-            select(func.count())
-            .select_from(Execution)
-            .where(Execution.user_id == user_id, Execution.status == ExecutionStatus.RUNNING)
-        )
-        if (running or 0) >= rules.concurrent_runs:
-            raise ConcurrentRunsExceeded(params={"limit": rules.concurrent_runs})
-
-
-def _today() -> date:
-    return utcnow().date()
-
-
-async def count_use(session: AsyncSession, *, tenant_id: uuid.UUID, user_id: uuid.UUID, feature: str) -> None:
-    """Add one use of a feature today, in one statement (an upsert), safe under concurrency."""
-    statement = insert_for(session, FeatureUsage).values(
-        id=new_id(),
-        tenant_id=tenant_id,
-        user_id=user_id,
-        feature=feature,
-        day=_today(),
-        count=1,
-        created_at=utcnow(),
-        updated_at=utcnow(),
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=["tenant_id", "user_id", "feature", "day"],
-        set_={"count": FeatureUsage.count + 1, "updated_at": utcnow()},
-    )
-    await session.execute(statement)
+    if rules.executions_per_day is not None and (
+        await usage.executions_today(session, user_id) >= rules.executions_per_day
+    ):
+        raise DailyExecutionsExceeded(params={"limit": rules.executions_per_day})
+    if (
+        rules.concurrent_runs is not None
+        and await usage.running_executions(session, user_id) >= rules.concurrent_runs
+    ):
+        raise ConcurrentRunsExceeded(params={"limit": rules.concurrent_runs})

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from athanor.access.dependencies import DbSession, require
+from athanor.access.dependencies import DbSession, ForgetCachesAfterWrites, require
 from athanor.access.principal import Principal
 from athanor.audit import service as audit
 from athanor.auth.exceptions import SessionRequired
@@ -30,7 +30,12 @@ from athanor.tenancy import service as tenancy_service
 from athanor.tenancy.exceptions import MemberNotFound
 from athanor.tenancy.permissions import Permission
 
-router = APIRouter(prefix="/api", tags=["levels"], responses=problem_responses(400, 401, 403, 404, 422, 429))
+router = APIRouter(
+    prefix="/api",
+    tags=["levels"],
+    responses=problem_responses(400, 401, 403, 404, 422, 429),
+    dependencies=[ForgetCachesAfterWrites],
+)
 
 Member = Annotated[Principal, Depends(require(Permission.TENANT_READ))]
 Manager = Annotated[Principal, Depends(require(Permission.LEVELS_MANAGE))]

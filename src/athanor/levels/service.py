@@ -17,14 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from athanor.core.errors import FieldProblem
 from athanor.db.types import utcnow
-from athanor.engines.models import Execution, ExecutionStatus
-from athanor.levels.entitlements import EXECUTIONS
 from athanor.levels.exceptions import (
     LevelInUse,
     LevelNotFound,
@@ -32,8 +30,9 @@ from athanor.levels.exceptions import (
     UnknownUpgrade,
     UpgradeNotAllowed,
 )
-from athanor.levels.models import FeatureUsage, Level, LevelSubscription
+from athanor.levels.models import Level, LevelSubscription
 from athanor.levels.schemas import LevelCreate, LevelPricing, LevelUpdate, Restrictions
+from athanor.levels.usage import executions_today, running_executions
 from athanor.wallet import service as wallet_service
 from athanor.wallet.exceptions import IdempotencyKeyReused
 from athanor.wallet.models import AccountKind
@@ -309,26 +308,6 @@ class Standing:
     executions_today: int
     running: int
     tokens_available: int
-
-
-async def executions_today(session: AsyncSession, user_id: uuid.UUID) -> int:
-    used = await session.scalar(
-        select(FeatureUsage.count).where(
-            FeatureUsage.user_id == user_id,
-            FeatureUsage.feature == EXECUTIONS,
-            FeatureUsage.day == utcnow().date(),
-        )
-    )
-    return int(used or 0)
-
-
-async def running_executions(session: AsyncSession, user_id: uuid.UUID) -> int:
-    running = await session.scalar(
-        select(func.count())
-        .select_from(Execution)
-        .where(Execution.user_id == user_id, Execution.status == ExecutionStatus.RUNNING)
-    )
-    return int(running or 0)
 
 
 async def standing(session: AsyncSession, user_id: uuid.UUID) -> Standing:

@@ -7,8 +7,8 @@ import asyncio
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from athanor.levels import service
-from athanor.wallet.tasks import run_each_tenant
 from athanor.workers.celery_app import celery_app
+from athanor.workers.tenants import run_each_tenant
 
 
 async def renew_tenant(session: AsyncSession) -> int:

@@ -20,6 +20,10 @@ class Strategy(StrEnum):
     FALLBACK = "fallback"
 
 
+# Until a tenant or engine chooses: new deployments are tried first, then the fastest wins.
+DEFAULT_STRATEGY = Strategy.LEAST_LATENCY
+
+
 class Verdict(StrEnum):
     """What one call says about a deployment's health, for its circuit breaker."""
 
