@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import select, text
 
 from athanor.audit.models import AuditEvent
@@ -218,3 +219,23 @@ async def test_only_managers_change_providers(client: httpx.AsyncClient, runtime
     assert_problem(
         await client.get(f"/api/providers/{uuid.uuid4()}", headers=owner.headers), 404, "provider.not_found"
     )
+
+
+@pytest.mark.parametrize(
+    "base_url", ["http://169.254.169.254/v1", "http://127.0.0.1:11434/v1", "http://10.0.0.5/v1"]
+)
+async def test_private_addresses_need_the_tenant_to_allow_them(
+    client: httpx.AsyncClient, runtime: Runtime, base_url: str
+) -> None:
+    owner = await make_member(runtime, "ada@example.com", tenant_name="Acme")
+    body = {"kind": "openai", "name": "Local", "base_url": base_url}
+    refused = await client.post("/api/providers", json=body, headers=owner.headers)
+    assert_problem(refused, 403, "provider.private_address")
+    assert "body.base_url" in field_errors(refused.json())
+    allowed = await client.patch(
+        "/api/tenants/current",
+        json={"settings": {"allow_private_network_requests": True}},
+        headers=owner.headers,
+    )
+    assert allowed.status_code == 200, allowed.text
+    assert (await client.post("/api/providers", json=body, headers=owner.headers)).status_code == 201

@@ -57,3 +57,8 @@ class ProbeModelRequired(Conflict):
 class ProviderKindFixed(Conflict):
     code = "provider.kind_fixed"
     message = _("A provider's kind cannot change; this one is {kind}.")
+
+
+class PrivateAddress(Forbidden):
+    code = "provider.private_address"
+    message = _("{host} is on a private network, which this tenant does not allow providers to reach.")

@@ -27,6 +27,7 @@ from athanor.catalog.exceptions import (
     ModelSlugTaken,
     ModelUnresolved,
     PriceOverrideNotFound,
+    PrivateAddress,
     ProbeModelRequired,
     ProviderKindFixed,
     ProviderNotFound,
@@ -53,6 +54,7 @@ from athanor.catalog.schemas import (
 )
 from athanor.core.crypto import DecryptionFailed, KeyRing
 from athanor.core.errors import FieldProblem
+from athanor.core.netguard import private_address_of
 from athanor.db.base import new_id
 from athanor.db.types import utcnow
 from athanor.providers.registry import ProviderKind, create_adapter, default_base_url
@@ -105,10 +107,29 @@ async def get_provider(
     return found
 
 
+async def check_reachable(session: AsyncSession, owner: uuid.UUID | None, base_url: str) -> None:
+    """A tenant's provider may reach a private address (a vLLM box on the LAN, Ollama on
+    loopback) only when the tenant allows private network requests; the platform's may."""
+    if owner is None:
+        return
+    tenant = await session.get(Tenant, owner)
+    if tenant is not None and (tenant.settings or {}).get("allow_private_network_requests"):
+        return
+    address = await private_address_of(base_url)
+    if address is not None:
+        raise PrivateAddress(
+            params={"host": address},
+            fields=[
+                FieldProblem("body.base_url", "private_address", PrivateAddress.message, {"host": address})
+            ],
+        )
+
+
 async def create_provider(
     session: AsyncSession, *, owner: uuid.UUID | None, data: ProviderCreate, ring: KeyRing
 ) -> ProviderConnection:
     """A provider connection; its API key is sealed to the row before anything is stored."""
+    await check_reachable(session, owner, data.base_url or "")
     connection = ProviderConnection(
         # The id first: the sealed key is bound to it.
         id=new_id(),
@@ -135,6 +156,8 @@ async def update_provider(
     if data.kind != connection.kind:
         raise ProviderKindFixed(params={"kind": connection.kind})
     sent = data.model_fields_set - {"kind"}
+    if data.base_url:
+        await check_reachable(session, connection.tenant_id, data.base_url)
     changes = data.model_dump(include=sent - {"api_key", "options"}, exclude_none=True)
     for name, value in changes.items():
         setattr(connection, name, value)
@@ -195,6 +218,8 @@ async def probe_provider(
 ) -> ProbeResult:
     """Send a one-token request (an embedding for embedding models) and record the outcome
     on the connection. Opening the key is audited like any other use of it."""
+    # Checked again on every test: a name may resolve elsewhere than when it was saved.
+    await check_reachable(session, connection.tenant_id, connection.base_url)
     upstream, embeddings = await _probe_target(session, connection, model)
     started = time.perf_counter()
     try:
