@@ -4,34 +4,20 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from limits import parse_many
 from pydantic import Field, field_validator
 
-from athanor.core.schemas import JSON_INTEGER, Input, Output, Timestamp
+from athanor.core.schemas import JSON_INTEGER, Input, Output, Rate, Timestamp
 from athanor.db.types import utcnow
 from athanor.tenancy.permissions import Scope
 
 MAX_GRACE_SECONDS = 7 * 24 * 3600
 
 
-def _valid_rate(value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        items = parse_many(value)
-    except ValueError:
-        raise ValueError("write a rate such as '100/minute' or '10/second;1000/hour'") from None
-    if any(item.amount < 1 for item in items):
-        # "0/minute" parses, but would make a key that refuses every request.
-        raise ValueError("a rate must allow at least one request")
-    return value
-
-
 class ApiKeyCreate(Input):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     scopes: Annotated[list[Scope], Field(min_length=1, max_length=len(Scope))]
     expires_at: Timestamp | None = None
-    rate_limit: Annotated[str, Field(max_length=64, examples=["100/minute"])] | None = None
+    rate_limit: Rate | None = None
 
     @field_validator("scopes")
     @classmethod
@@ -44,8 +30,6 @@ class ApiKeyCreate(Input):
         if value is not None and value <= utcnow():
             raise ValueError("the expiry must be in the future")
         return value
-
-    _rate = field_validator("rate_limit")(_valid_rate)
 
 
 class ApiKeyRotate(Input):

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from email_validator import EmailNotValidError, validate_email
+from limits import parse_many
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
@@ -71,3 +72,27 @@ def _in_utc(value: datetime) -> datetime:
 
 Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_datetime), AfterValidator(_in_utc)]
 Email = Annotated[str, BeforeValidator(_email), Field(max_length=320, json_schema_extra={"format": "email"})]
+
+
+_RATE = r"[1-9][0-9]{0,8} ?(/|per) ?([1-9][0-9]{0,5} ?)?(second|minute|hour|day|month|year)s?"
+# What the `limits` parser reads: "60/minute", "10 per 2 hours", "5/second;1000/day"; the
+# pattern documents it in the API schema, the parser has the last word.
+RATE_PATTERN = rf"^{_RATE}( ?[,;] ?{_RATE})*$"
+
+
+def _parsable_rate(value: str) -> str:
+    try:
+        items = parse_many(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "rate", "Write a rate such as '100/minute' or '10/second;1000/hour'"
+        ) from None
+    if any(item.amount < 1 for item in items):
+        # "0/minute" parses, but would refuse every request.
+        raise PydanticCustomError("rate", "A rate must allow at least one request")
+    return value
+
+
+Rate = Annotated[
+    str, Field(max_length=200, pattern=RATE_PATTERN, examples=["100/minute"]), AfterValidator(_parsable_rate)
+]

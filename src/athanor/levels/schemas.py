@@ -6,11 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from limits import parse_many
 from pydantic import Field, StrictBool, field_validator
 
 from athanor.catalog.schemas import ModelSlug
-from athanor.core.schemas import JSON_INTEGER, Input, Output
+from athanor.core.schemas import JSON_INTEGER, Input, Output, Rate
 
 Slug = Annotated[str, Field(min_length=2, max_length=64, pattern=r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")]
 Count = Annotated[int, Field(ge=0, le=10**15), JSON_INTEGER]
@@ -19,9 +18,6 @@ Period = Literal["month", "year", "none"]
 Feature = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[a-z0-9][a-z0-9_.:-]*$")]
 Benefit = Annotated[str, Field(min_length=1, max_length=500)]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
-_RATE = r"[1-9][0-9]{0,8} ?(/|per) ?([1-9][0-9]{0,5} ?)?(second|minute|hour|day|month|year)s?"
-# What the `limits` parser reads: "60/minute", "10 per 2 hours", "5/second;1000/day".
-RATE_PATTERN = rf"^{_RATE}( ?[,;] ?{_RATE})*$"
 
 
 def _unique(values: list[str] | None) -> list[str] | None:
@@ -35,28 +31,13 @@ class Restrictions(Input):
     allowed_models: Annotated[list[ModelSlug], Field(max_length=500)] | None = None
     executions_per_day: Count | None = None
     concurrent_runs: Positive | None = None
-    rate_limit: Annotated[str, Field(max_length=200, pattern=RATE_PATTERN, examples=["60/minute"])] | None = (
-        None
-    )
+    rate_limit: Rate | None = None
     storage_quota_bytes: Count | None = None
     max_output_tokens: Positive | None = None
     # How far below zero the member's wallet may go on a call.
     overdraft_tokens: Count | None = None
 
     _dedupe = field_validator("allowed_engines", "allowed_models")(_unique)
-
-    @field_validator("rate_limit")
-    @classmethod
-    def _valid_rate(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            items = parse_many(value)
-        except ValueError:
-            raise ValueError("write a rate such as '60/minute' or '10/second;1000/hour'") from None
-        if any(item.amount < 1 for item in items):
-            raise ValueError("a rate must allow at least one call")
-        return value
 
 
 class LevelPricing(Input):
