@@ -83,3 +83,32 @@ async def test_an_idempotency_key_charges_once(settings: Settings, runtime: Runt
     assert other.status_code == 409
     assert other.json()["code"] == "idempotency_key.reused"
     assert await balance_of(runtime, owner.tenant_id, owner.user_id) == (1000 - PER_CALL, 0)
+
+
+async def test_running_low_and_out_leave_events_in_the_outbox(settings: Settings, runtime: Runtime) -> None:
+    from athanor.outbox.models import OutboxEvent
+    from athanor.wallet import service as wallet
+    from athanor.wallet.models import AccountKind
+
+    owner = await make_member(runtime, "owner@example.com", tenant_name="Acme")
+    assert owner.tenant_id is not None
+    await add_deployment(runtime, owner.tenant_id)
+    await give_tokens(runtime, owner.tenant_id, owner.user_id, 2 * PER_CALL)
+    async with (
+        runtime.db.session(DbScope.for_tenant(owner.tenant_id, owner.user_id)) as session,
+        session.begin(),
+    ):
+        holder = await wallet.account(session, AccountKind.USER, owner.user_id)
+        holder.low_balance_threshold = PER_CALL
+    secret = await api_key_for(runtime, owner.tenant_id, owner.user_id)
+    async with app_client(settings, runtime) as http:
+        for _ in range(2):
+            answer = await http.post(
+                "/v1/chat/completions", json=BODY, headers={"Authorization": f"Bearer {secret}"}
+            )
+            assert answer.status_code == 200
+    async with runtime.db.session(DbScope.for_tenant(owner.tenant_id)) as session:
+        topics = (await session.scalars(select(OutboxEvent.topic).order_by(OutboxEvent.id))).all()
+    wallet_topics = [topic for topic in topics if topic.startswith("wallet.")]
+    assert wallet_topics == ["wallet.low_balance", "wallet.depleted"]
+    assert topics.count("execution.finished") == 2
