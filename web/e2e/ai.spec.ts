@@ -50,10 +50,11 @@ test("providers, deployments, an engine streamed in the playground, the wallet a
     await expect(page.getByRole("heading", { level: 1, name: en("providers.title") })).toBeVisible();
     await page.getByRole("button", { name: en("providers.add") }).click();
     const dialog = page.getByRole("dialog", { name: en("providers.form.addTitle") });
-    await pick(page, dialog, en("providers.form.kind"), en("providers.kinds.mock"));
-    await dialog.getByLabel(en("providers.form.name"), { exact: true }).fill(providerName);
-    // The key is a password field: never shown.
+    // The key is a password field: never shown. (The mock needs no key and no address.)
     await expect(dialog.getByLabel(en("providers.form.apiKey"))).toHaveAttribute("type", "password");
+    await pick(page, dialog, en("providers.form.kind"), en("providers.kinds.mock"));
+    await expect(dialog.getByLabel(en("providers.form.apiKey"))).toBeHidden();
+    await dialog.getByLabel(en("providers.form.name"), { exact: true }).fill(providerName);
     await dialog.getByLabel(en("providers.form.options")).fill('{"chunk_delay_ms": 30}');
     await expectAccessible(page, "ai: add provider dialog");
     await shot(page, "01-provider-dialog");
@@ -193,12 +194,35 @@ test("providers, deployments, an engine streamed in the playground, the wallet a
 
   await test.step("a level restriction stops the run, with its message in English and then Spanish", async () => {
     await page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: en("nav.levels") }).click();
+    // A second plan, which Starter members may move up to.
+    const pro = `Pro ${id}`;
+    await page.getByRole("button", { name: en("levels.add") }).click();
+    let dialog = page.getByRole("dialog", { name: en("levels.form.addTitle") });
+    await dialog.getByLabel(en("levels.form.name"), { exact: true }).fill(pro);
+    await dialog.getByLabel(en("levels.form.slug"), { exact: true }).fill(`pro-${id}`);
+    await dialog.getByLabel(en("levels.form.price"), { exact: true }).fill("19");
+    await dialog.getByLabel(en("levels.form.tokens")).fill("1,000,000");
+    await dialog.getByLabel(en("levels.restrictions.executions_per_day")).fill("5000");
+    await dialog.getByLabel(en("levels.restrictions.max_output_tokens")).fill("8192");
+    await dialog.getByLabel(en("levels.benefits")).fill("1,000,000 tokens a month\nEvery engine, faster");
+    await dialog.getByLabel(en("levels.form.position"), { exact: true }).fill("1");
+    await expectAccessible(page, "ai: new level dialog");
+    await dialog.getByRole("button", { name: en("levels.form.add") }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByRole("article", { name: pro })).toContainText(/\$19\W* \/ month/);
+
+    // Starter: a low limit on output tokens, and the way up to Pro.
     await page.getByRole("button", { name: "Edit Starter" }).click();
-    let dialog = page.getByRole("dialog", { name: "Edit Starter" });
+    dialog = page.getByRole("dialog", { name: "Edit Starter" });
     await dialog.getByLabel(en("levels.restrictions.max_output_tokens")).fill("16");
+    await dialog.getByRole("checkbox", { name: pro }).check();
     await dialog.getByRole("button", { name: message("en", "common.save") }).click();
     await expect(dialog).toBeHidden();
-    await expect(page.getByRole("article", { name: "Starter" })).toContainText(/Output tokens per call\s*16/);
+    const starter = page.getByRole("article", { name: "Starter" });
+    await expect(starter).toContainText(/Output tokens per call\s*16/);
+    await expect(starter).toContainText(`Upgrades to: ${pro}`);
+    await expect(page.getByRole("article", { name: pro }).getByRole("button", { name: `Upgrade to ${pro}` })).toBeVisible();
+    await expect(page.getByRole("progressbar", { name: en("levels.usage.executionsToday") })).toHaveAttribute("aria-valuemax", "500");
     await settled(page);
     await shot(page, "10-levels");
 

@@ -79,3 +79,42 @@ test("keyboard: tab through the login form, submit with Enter, help drawer with 
   await expect(page.getByRole("dialog")).toBeHidden();
   await expect(helpButton).toBeFocused();
 });
+
+test("keyboard: run an engine in the playground, pick a routing strategy with the arrow keys", async ({ page }) => {
+  const { email, password } = demo();
+  await page.goto("/login");
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByLabel("Password").press("Enter");
+  await expect(page).not.toHaveURL(/\/login/);
+
+  const engines = (await (await page.request.get("/api/engines")).json()) as { items: Array<{ id: string; slug: string }> };
+  const summarizer = engines.items.find((e) => e.slug === "demo-summarizer");
+  await page.goto(`/playground?engine=${summarizer?.id ?? ""}`);
+  await expect(page.getByRole("heading", { level: 1, name: "Playground" })).toBeVisible();
+  await expect(page.getByRole("combobox", { name: "Engine" })).toHaveText("Demo summarizer");
+  const text = page.getByLabel("text", { exact: true });
+  await text.focus();
+  await page.keyboard.type("Keyboards are enough to run an engine.");
+  // The next stops are the number of sentences, then Run.
+  await tabTo(page, page.getByLabel("sentences", { exact: true }), 1);
+  const run = page.getByRole("button", { name: "Run" });
+  await tabTo(page, run, 1);
+  await expectVisibleFocus(run);
+  await page.keyboard.press("Enter");
+  const output = page.getByRole("log", { name: "Output" });
+  await expect(output).toHaveAttribute("data-phase", "done", { timeout: 30_000 });
+  await expect(output).toContainText("Mock answer to:");
+
+  // The strategies are one radio group: arrows move the choice, nothing is saved until asked.
+  await page.goto("/deployments");
+  const platformDefault = page.getByRole("radio", { name: /Platform default/ });
+  await expect(platformDefault).toBeChecked();
+  await platformDefault.focus();
+  await expectVisibleFocus(platformDefault);
+  await page.keyboard.press("ArrowDown");
+  const roundRobin = page.getByRole("radio", { name: /Round robin/ });
+  await expect(roundRobin).toBeChecked();
+  await expect(roundRobin).toBeFocused();
+  await expect(page.getByRole("button", { name: "Save strategy" })).toBeEnabled();
+});

@@ -107,6 +107,70 @@ export type AdminUserRead = {
 };
 
 /**
+ * AnthropicProviderCreate
+ */
+export type AnthropicProviderCreate = {
+    /**
+     * Api Key
+     */
+    api_key?: null;
+    /**
+     * Base Url
+     *
+     * The provider's public API when omitted
+     */
+    base_url?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean;
+    /**
+     * Kind
+     */
+    kind: 'anthropic';
+    /**
+     * Name
+     */
+    name: string;
+    options?: CommonOptions;
+    /**
+     * Timeout Seconds
+     */
+    timeout_seconds?: number;
+};
+
+/**
+ * AnthropicProviderUpdate
+ */
+export type AnthropicProviderUpdate = {
+    /**
+     * Api Key
+     */
+    api_key?: null;
+    /**
+     * Base Url
+     */
+    base_url?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean | null;
+    /**
+     * Kind
+     */
+    kind: 'anthropic';
+    /**
+     * Name
+     */
+    name?: string | null;
+    options?: CommonOptions | null;
+    /**
+     * Timeout Seconds
+     */
+    timeout_seconds?: number | null;
+};
+
+/**
  * ApiKeyCreate
  */
 export type ApiKeyCreate = {
@@ -349,6 +413,92 @@ export type AuditEventRead = {
 };
 
 /**
+ * AzureOptions
+ */
+export type AzureOptions = {
+    /**
+     * Api Version
+     */
+    api_version: string;
+    /**
+     * Headers
+     *
+     * Extra HTTP headers; credentials belong in api_key
+     */
+    headers?: {
+        [key: string]: string;
+    };
+    /**
+     * Max Tokens Field
+     */
+    max_tokens_field?: 'max_tokens' | 'max_completion_tokens' | null;
+};
+
+/**
+ * AzureProviderCreate
+ */
+export type AzureProviderCreate = {
+    /**
+     * Api Key
+     */
+    api_key?: null;
+    /**
+     * Base Url
+     *
+     * The resource's endpoint, e.g. https://name.openai.azure.com
+     */
+    base_url: string;
+    /**
+     * Enabled
+     */
+    enabled?: boolean;
+    /**
+     * Kind
+     */
+    kind: 'azure_openai';
+    /**
+     * Name
+     */
+    name: string;
+    options: AzureOptions;
+    /**
+     * Timeout Seconds
+     */
+    timeout_seconds?: number;
+};
+
+/**
+ * AzureProviderUpdate
+ */
+export type AzureProviderUpdate = {
+    /**
+     * Api Key
+     */
+    api_key?: null;
+    /**
+     * Base Url
+     */
+    base_url?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean | null;
+    /**
+     * Kind
+     */
+    kind: 'azure_openai';
+    /**
+     * Name
+     */
+    name?: string | null;
+    options?: AzureOptions | null;
+    /**
+     * Timeout Seconds
+     */
+    timeout_seconds?: number | null;
+};
+
+/**
  * ChainReportRead
  */
 export type ChainReportRead = {
@@ -404,7 +554,14 @@ export type ChatCompletionIn = {
      * N
      */
     n?: number;
-    response_format?: ResponseFormat | null;
+    /**
+     * Response Format
+     */
+    response_format?: ({
+        type: 'json_object' | 'text';
+    } & PlainFormat) | ({
+        type: 'json_schema';
+    } & SchemaFormat) | null;
     /**
      * Stop
      */
@@ -448,6 +605,20 @@ export type Check = {
      * Ok
      */
     ok: boolean;
+};
+
+/**
+ * CommonOptions
+ */
+export type CommonOptions = {
+    /**
+     * Headers
+     *
+     * Extra HTTP headers; credentials belong in api_key
+     */
+    headers?: {
+        [key: string]: string;
+    };
 };
 
 /**
@@ -1020,6 +1191,13 @@ export type ExecutionSource = 'api' | 'gateway' | 'playground';
 export type ExecutionStatus = 'running' | 'succeeded' | 'failed';
 
 /**
+ * FailureKind
+ *
+ * Why a provider call failed; routing decides from this whether to retry or move on.
+ */
+export type FailureKind = 'rate_limited' | 'unavailable' | 'timeout' | 'authentication' | 'bad_request' | 'invalid_response';
+
+/**
  * FieldChange
  */
 export type FieldChange = {
@@ -1083,6 +1261,70 @@ export type FunctionSpec = {
     parameters?: {
         [key: string]: unknown;
     };
+};
+
+/**
+ * GeminiProviderCreate
+ */
+export type GeminiProviderCreate = {
+    /**
+     * Api Key
+     */
+    api_key?: null;
+    /**
+     * Base Url
+     *
+     * The provider's public API when omitted
+     */
+    base_url?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean;
+    /**
+     * Kind
+     */
+    kind: 'gemini';
+    /**
+     * Name
+     */
+    name: string;
+    options?: CommonOptions;
+    /**
+     * Timeout Seconds
+     */
+    timeout_seconds?: number;
+};
+
+/**
+ * GeminiProviderUpdate
+ */
+export type GeminiProviderUpdate = {
+    /**
+     * Api Key
+     */
+    api_key?: null;
+    /**
+     * Base Url
+     */
+    base_url?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean | null;
+    /**
+     * Kind
+     */
+    kind: 'gemini';
+    /**
+     * Name
+     */
+    name?: string | null;
+    options?: CommonOptions | null;
+    /**
+     * Timeout Seconds
+     */
+    timeout_seconds?: number | null;
 };
 
 /**
@@ -1593,6 +1835,103 @@ export type MetricPoint = {
 };
 
 /**
+ * MockOptions
+ */
+export type MockOptions = {
+    /**
+     * Chunk Delay Ms
+     */
+    chunk_delay_ms?: number | null;
+    /**
+     * Dimensions
+     */
+    dimensions?: number | null;
+    /**
+     * Fail Rate
+     */
+    fail_rate?: number | null;
+    fail_with?: FailureKind | null;
+    /**
+     * Headers
+     *
+     * Extra HTTP headers; credentials belong in api_key
+     */
+    headers?: {
+        [key: string]: string;
+    };
+    /**
+     * Latency Ms
+     */
+    latency_ms?: number | null;
+};
+
+/**
+ * MockProviderCreate
+ *
+ * The built-in offline provider.
+ */
+export type MockProviderCreate = {
+    /**
+     * Api Key
+     */
+    api_key?: null;
+    /**
+     * Base Url
+     *
+     * The provider's public API when omitted
+     */
+    base_url?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean;
+    /**
+     * Kind
+     */
+    kind: 'mock';
+    /**
+     * Name
+     */
+    name: string;
+    options?: MockOptions;
+    /**
+     * Timeout Seconds
+     */
+    timeout_seconds?: number;
+};
+
+/**
+ * MockProviderUpdate
+ */
+export type MockProviderUpdate = {
+    /**
+     * Api Key
+     */
+    api_key?: null;
+    /**
+     * Base Url
+     */
+    base_url?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean | null;
+    /**
+     * Kind
+     */
+    kind: 'mock';
+    /**
+     * Name
+     */
+    name?: string | null;
+    options?: MockOptions | null;
+    /**
+     * Timeout Seconds
+     */
+    timeout_seconds?: number | null;
+};
+
+/**
  * ModelCreate
  */
 export type ModelCreate = {
@@ -1787,6 +2126,90 @@ export type NamedToolChoice = {
      * Type
      */
     type: 'function';
+};
+
+/**
+ * OpenAIOptions
+ */
+export type OpenAiOptions = {
+    /**
+     * Headers
+     *
+     * Extra HTTP headers; credentials belong in api_key
+     */
+    headers?: {
+        [key: string]: string;
+    };
+    /**
+     * Max Tokens Field
+     */
+    max_tokens_field?: 'max_tokens' | 'max_completion_tokens' | null;
+};
+
+/**
+ * OpenAIProviderCreate
+ *
+ * OpenAI or any OpenAI-compatible server (vLLM, Ollama, OpenRouter, LM Studio, Groq...).
+ */
+export type OpenAiProviderCreate = {
+    /**
+     * Api Key
+     */
+    api_key?: null;
+    /**
+     * Base Url
+     *
+     * The provider's public API when omitted
+     */
+    base_url?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean;
+    /**
+     * Kind
+     */
+    kind: 'openai';
+    /**
+     * Name
+     */
+    name: string;
+    options?: OpenAiOptions;
+    /**
+     * Timeout Seconds
+     */
+    timeout_seconds?: number;
+};
+
+/**
+ * OpenAIProviderUpdate
+ */
+export type OpenAiProviderUpdate = {
+    /**
+     * Api Key
+     */
+    api_key?: null;
+    /**
+     * Base Url
+     */
+    base_url?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean | null;
+    /**
+     * Kind
+     */
+    kind: 'openai';
+    /**
+     * Name
+     */
+    name?: string | null;
+    options?: OpenAiOptions | null;
+    /**
+     * Timeout Seconds
+     */
+    timeout_seconds?: number | null;
 };
 
 /**
@@ -2020,6 +2443,16 @@ export type Parameters = {
 };
 
 /**
+ * PlainFormat
+ */
+export type PlainFormat = {
+    /**
+     * Type
+     */
+    type: 'text' | 'json_object';
+};
+
+/**
  * PlaygroundRequest
  */
 export type PlaygroundRequest = {
@@ -2180,43 +2613,6 @@ export type ProfileUpdate = {
 };
 
 /**
- * ProviderCreate
- */
-export type ProviderCreate = {
-    /**
-     * Api Key
-     */
-    api_key?: null;
-    /**
-     * Base Url
-     *
-     * The provider's public API when omitted
-     */
-    base_url?: string | null;
-    /**
-     * Enabled
-     */
-    enabled?: boolean;
-    kind: ProviderKind;
-    /**
-     * Name
-     */
-    name: string;
-    /**
-     * Options
-     *
-     * Checked against the kind
-     */
-    options?: {
-        [key: string]: unknown;
-    };
-    /**
-     * Timeout Seconds
-     */
-    timeout_seconds?: number;
-};
-
-/**
  * ProviderKind
  */
 export type ProviderKind = 'openai' | 'azure_openai' | 'anthropic' | 'gemini' | 'mock';
@@ -2327,40 +2723,6 @@ export type ProviderTestResult = {
 };
 
 /**
- * ProviderUpdate
- *
- * Only the fields sent change. A new `api_key` replaces the old one; `null` removes it.
- */
-export type ProviderUpdate = {
-    /**
-     * Api Key
-     */
-    api_key?: null;
-    /**
-     * Base Url
-     */
-    base_url?: string | null;
-    /**
-     * Enabled
-     */
-    enabled?: boolean | null;
-    /**
-     * Name
-     */
-    name?: string | null;
-    /**
-     * Options
-     */
-    options?: {
-        [key: string]: unknown;
-    } | null;
-    /**
-     * Timeout Seconds
-     */
-    timeout_seconds?: number | null;
-};
-
-/**
  * Readiness
  */
 export type Readiness = {
@@ -2433,17 +2795,6 @@ export type ResetPasswordRequest = {
 };
 
 /**
- * ResponseFormat
- */
-export type ResponseFormat = {
-    json_schema?: JsonSchemaFormat | null;
-    /**
-     * Type
-     */
-    type: 'text' | 'json_object' | 'json_schema';
-};
-
-/**
  * Restrictions
  *
  * What a level limits; an absent (null) restriction does not limit.
@@ -2512,6 +2863,17 @@ export type RoutingUpdate = {
      * null returns to the platform default
      */
     strategy: Strategy | null;
+};
+
+/**
+ * SchemaFormat
+ */
+export type SchemaFormat = {
+    json_schema: JsonSchemaFormat;
+    /**
+     * Type
+     */
+    type: 'json_schema';
 };
 
 /**
@@ -2687,6 +3049,7 @@ export type TenantSettings = {
      * Default Language
      */
     default_language?: 'en' | 'es' | 'ar';
+    routing_strategy?: Strategy | null;
     theme?: Theme;
 };
 
@@ -3118,9 +3481,9 @@ export type WalletRead = {
 };
 
 /**
- * ProviderCreate
+ * AnthropicProviderCreate
  */
-export type ProviderCreateWritable = {
+export type AnthropicProviderCreateWritable = {
     /**
      * Api Key
      */
@@ -3135,19 +3498,15 @@ export type ProviderCreateWritable = {
      * Enabled
      */
     enabled?: boolean;
-    kind: ProviderKind;
+    /**
+     * Kind
+     */
+    kind: 'anthropic';
     /**
      * Name
      */
     name: string;
-    /**
-     * Options
-     *
-     * Checked against the kind
-     */
-    options?: {
-        [key: string]: unknown;
-    };
+    options?: CommonOptions;
     /**
      * Timeout Seconds
      */
@@ -3155,11 +3514,9 @@ export type ProviderCreateWritable = {
 };
 
 /**
- * ProviderUpdate
- *
- * Only the fields sent change. A new `api_key` replaces the old one; `null` removes it.
+ * AnthropicProviderUpdate
  */
-export type ProviderUpdateWritable = {
+export type AnthropicProviderUpdateWritable = {
     /**
      * Api Key
      */
@@ -3173,15 +3530,274 @@ export type ProviderUpdateWritable = {
      */
     enabled?: boolean | null;
     /**
+     * Kind
+     */
+    kind: 'anthropic';
+    /**
      * Name
      */
     name?: string | null;
+    options?: CommonOptions | null;
     /**
-     * Options
+     * Timeout Seconds
      */
-    options?: {
-        [key: string]: unknown;
-    } | null;
+    timeout_seconds?: number | null;
+};
+
+/**
+ * AzureProviderCreate
+ */
+export type AzureProviderCreateWritable = {
+    /**
+     * Api Key
+     */
+    api_key?: string | null;
+    /**
+     * Base Url
+     *
+     * The resource's endpoint, e.g. https://name.openai.azure.com
+     */
+    base_url: string;
+    /**
+     * Enabled
+     */
+    enabled?: boolean;
+    /**
+     * Kind
+     */
+    kind: 'azure_openai';
+    /**
+     * Name
+     */
+    name: string;
+    options: AzureOptions;
+    /**
+     * Timeout Seconds
+     */
+    timeout_seconds?: number;
+};
+
+/**
+ * AzureProviderUpdate
+ */
+export type AzureProviderUpdateWritable = {
+    /**
+     * Api Key
+     */
+    api_key?: string | null;
+    /**
+     * Base Url
+     */
+    base_url?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean | null;
+    /**
+     * Kind
+     */
+    kind: 'azure_openai';
+    /**
+     * Name
+     */
+    name?: string | null;
+    options?: AzureOptions | null;
+    /**
+     * Timeout Seconds
+     */
+    timeout_seconds?: number | null;
+};
+
+/**
+ * GeminiProviderCreate
+ */
+export type GeminiProviderCreateWritable = {
+    /**
+     * Api Key
+     */
+    api_key?: string | null;
+    /**
+     * Base Url
+     *
+     * The provider's public API when omitted
+     */
+    base_url?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean;
+    /**
+     * Kind
+     */
+    kind: 'gemini';
+    /**
+     * Name
+     */
+    name: string;
+    options?: CommonOptions;
+    /**
+     * Timeout Seconds
+     */
+    timeout_seconds?: number;
+};
+
+/**
+ * GeminiProviderUpdate
+ */
+export type GeminiProviderUpdateWritable = {
+    /**
+     * Api Key
+     */
+    api_key?: string | null;
+    /**
+     * Base Url
+     */
+    base_url?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean | null;
+    /**
+     * Kind
+     */
+    kind: 'gemini';
+    /**
+     * Name
+     */
+    name?: string | null;
+    options?: CommonOptions | null;
+    /**
+     * Timeout Seconds
+     */
+    timeout_seconds?: number | null;
+};
+
+/**
+ * MockProviderCreate
+ *
+ * The built-in offline provider.
+ */
+export type MockProviderCreateWritable = {
+    /**
+     * Api Key
+     */
+    api_key?: string | null;
+    /**
+     * Base Url
+     *
+     * The provider's public API when omitted
+     */
+    base_url?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean;
+    /**
+     * Kind
+     */
+    kind: 'mock';
+    /**
+     * Name
+     */
+    name: string;
+    options?: MockOptions;
+    /**
+     * Timeout Seconds
+     */
+    timeout_seconds?: number;
+};
+
+/**
+ * MockProviderUpdate
+ */
+export type MockProviderUpdateWritable = {
+    /**
+     * Api Key
+     */
+    api_key?: string | null;
+    /**
+     * Base Url
+     */
+    base_url?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean | null;
+    /**
+     * Kind
+     */
+    kind: 'mock';
+    /**
+     * Name
+     */
+    name?: string | null;
+    options?: MockOptions | null;
+    /**
+     * Timeout Seconds
+     */
+    timeout_seconds?: number | null;
+};
+
+/**
+ * OpenAIProviderCreate
+ *
+ * OpenAI or any OpenAI-compatible server (vLLM, Ollama, OpenRouter, LM Studio, Groq...).
+ */
+export type OpenAiProviderCreateWritable = {
+    /**
+     * Api Key
+     */
+    api_key?: string | null;
+    /**
+     * Base Url
+     *
+     * The provider's public API when omitted
+     */
+    base_url?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean;
+    /**
+     * Kind
+     */
+    kind: 'openai';
+    /**
+     * Name
+     */
+    name: string;
+    options?: OpenAiOptions;
+    /**
+     * Timeout Seconds
+     */
+    timeout_seconds?: number;
+};
+
+/**
+ * OpenAIProviderUpdate
+ */
+export type OpenAiProviderUpdateWritable = {
+    /**
+     * Api Key
+     */
+    api_key?: string | null;
+    /**
+     * Base Url
+     */
+    base_url?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean | null;
+    /**
+     * Kind
+     */
+    kind: 'openai';
+    /**
+     * Name
+     */
+    name?: string | null;
+    options?: OpenAiOptions | null;
     /**
      * Timeout Seconds
      */
@@ -3702,7 +4318,20 @@ export type ListSharedProvidersApiAdminProvidersGetResponses = {
 export type ListSharedProvidersApiAdminProvidersGetResponse = ListSharedProvidersApiAdminProvidersGetResponses[keyof ListSharedProvidersApiAdminProvidersGetResponses];
 
 export type CreateSharedProviderApiAdminProvidersPostData = {
-    body: ProviderCreateWritable;
+    /**
+     * Body
+     */
+    body: ({
+        kind: 'openai';
+    } & OpenAiProviderCreateWritable) | ({
+        kind: 'azure_openai';
+    } & AzureProviderCreateWritable) | ({
+        kind: 'anthropic';
+    } & AnthropicProviderCreateWritable) | ({
+        kind: 'gemini';
+    } & GeminiProviderCreateWritable) | ({
+        kind: 'mock';
+    } & MockProviderCreateWritable);
     path?: never;
     query?: never;
     url: '/api/admin/providers';
@@ -3847,7 +4476,20 @@ export type ReadSharedProviderApiAdminProvidersProviderIdGetResponses = {
 export type ReadSharedProviderApiAdminProvidersProviderIdGetResponse = ReadSharedProviderApiAdminProvidersProviderIdGetResponses[keyof ReadSharedProviderApiAdminProvidersProviderIdGetResponses];
 
 export type UpdateSharedProviderApiAdminProvidersProviderIdPatchData = {
-    body: ProviderUpdateWritable;
+    /**
+     * Body
+     */
+    body: ({
+        kind: 'openai';
+    } & OpenAiProviderUpdateWritable) | ({
+        kind: 'azure_openai';
+    } & AzureProviderUpdateWritable) | ({
+        kind: 'anthropic';
+    } & AnthropicProviderUpdateWritable) | ({
+        kind: 'gemini';
+    } & GeminiProviderUpdateWritable) | ({
+        kind: 'mock';
+    } & MockProviderUpdateWritable);
     path: {
         /**
          * Provider Id
@@ -3875,6 +4517,10 @@ export type UpdateSharedProviderApiAdminProvidersProviderIdPatchErrors = {
      * Problem
      */
     404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
     /**
      * Problem
      */
@@ -3928,6 +4574,10 @@ export type CheckSharedProviderApiAdminProvidersProviderIdTestPostErrors = {
      * Problem
      */
     404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
     /**
      * Problem
      */
@@ -7369,7 +8019,20 @@ export type ListProvidersApiProvidersGetResponses = {
 export type ListProvidersApiProvidersGetResponse = ListProvidersApiProvidersGetResponses[keyof ListProvidersApiProvidersGetResponses];
 
 export type CreateProviderApiProvidersPostData = {
-    body: ProviderCreateWritable;
+    /**
+     * Body
+     */
+    body: ({
+        kind: 'openai';
+    } & OpenAiProviderCreateWritable) | ({
+        kind: 'azure_openai';
+    } & AzureProviderCreateWritable) | ({
+        kind: 'anthropic';
+    } & AnthropicProviderCreateWritable) | ({
+        kind: 'gemini';
+    } & GeminiProviderCreateWritable) | ({
+        kind: 'mock';
+    } & MockProviderCreateWritable);
     path?: never;
     query?: never;
     url: '/api/providers';
@@ -7514,7 +8177,20 @@ export type ReadProviderApiProvidersProviderIdGetResponses = {
 export type ReadProviderApiProvidersProviderIdGetResponse = ReadProviderApiProvidersProviderIdGetResponses[keyof ReadProviderApiProvidersProviderIdGetResponses];
 
 export type UpdateProviderApiProvidersProviderIdPatchData = {
-    body: ProviderUpdateWritable;
+    /**
+     * Body
+     */
+    body: ({
+        kind: 'openai';
+    } & OpenAiProviderUpdateWritable) | ({
+        kind: 'azure_openai';
+    } & AzureProviderUpdateWritable) | ({
+        kind: 'anthropic';
+    } & AnthropicProviderUpdateWritable) | ({
+        kind: 'gemini';
+    } & GeminiProviderUpdateWritable) | ({
+        kind: 'mock';
+    } & MockProviderUpdateWritable);
     path: {
         /**
          * Provider Id
@@ -7542,6 +8218,10 @@ export type UpdateProviderApiProvidersProviderIdPatchErrors = {
      * Problem
      */
     404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
     /**
      * Problem
      */
@@ -7595,6 +8275,10 @@ export type CheckProviderApiProvidersProviderIdTestPostErrors = {
      * Problem
      */
     404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
     /**
      * Problem
      */
@@ -8066,13 +8750,11 @@ export type PoolStatementApiWalletPoolStatementGetResponse = PoolStatementApiWal
 
 export type RefundApiWalletRefundPostData = {
     body: Refund;
-    headers?: {
+    headers: {
         /**
-         * Idempotency-Key
-         *
-         * A unique value per operation (e.g. a UUID); a retry sends the same one
+         * A unique value per operation (a UUID, say); a retry sends the same one
          */
-        'Idempotency-Key'?: string | null;
+        'Idempotency-Key': string;
     };
     path?: never;
     query?: never;
@@ -8193,13 +8875,11 @@ export type MyStatementApiWalletStatementGetResponse = MyStatementApiWalletState
 
 export type TopUpApiWalletTopUpPostData = {
     body: TopUp;
-    headers?: {
+    headers: {
         /**
-         * Idempotency-Key
-         *
-         * A unique value per operation (e.g. a UUID); a retry sends the same one
+         * A unique value per operation (a UUID, say); a retry sends the same one
          */
-        'Idempotency-Key'?: string | null;
+        'Idempotency-Key': string;
     };
     path?: never;
     query?: never;
@@ -8254,13 +8934,11 @@ export type TopUpApiWalletTopUpPostResponse = TopUpApiWalletTopUpPostResponses[k
 
 export type TransferApiWalletTransferPostData = {
     body: Transfer;
-    headers?: {
+    headers: {
         /**
-         * Idempotency-Key
-         *
-         * A unique value per operation (e.g. a UUID); a retry sends the same one
+         * A unique value per operation (a UUID, say); a retry sends the same one
          */
-        'Idempotency-Key'?: string | null;
+        'Idempotency-Key': string;
     };
     path?: never;
     query?: never;

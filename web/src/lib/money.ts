@@ -65,15 +65,21 @@ export function formatDuration(ms: number | null | undefined, locale: string): s
   return new Intl.NumberFormat(locale, { style: 'unit', unit: 'second', unitDisplay: 'short', maximumFractionDigits: 1 }).format(ms / 1000);
 }
 
+/** An amount kept left-to-right in one piece: "12.50 US$" would otherwise become "$US 12.50"
+ * inside right-to-left text. */
+export function ltr(text: string): string {
+  return text ? `\u2066${text}\u2069` : '';
+}
+
 /** Formatters bound to the UI's language. */
 export function useMoney() {
   const { i18n } = useTranslation();
   const locale = i18n.language;
   return {
-    usd: (dollars: number) => formatUsd(dollars, locale),
-    perMillion: (micro: number) => formatPricePerMillion(micro, locale),
-    cost: (nanos: number) => formatCostNanos(nanos, locale),
-    cents: (cents: number, currency: string) => formatCents(cents, currency, locale),
+    usd: (dollars: number) => ltr(formatUsd(dollars, locale)),
+    perMillion: (micro: number) => ltr(formatPricePerMillion(micro, locale)),
+    cost: (nanos: number) => ltr(formatCostNanos(nanos, locale)),
+    cents: (cents: number, currency: string) => ltr(formatCents(cents, currency, locale)),
     markup: (bps: number) => formatMarkup(bps, locale),
     tokens: (n: number, compact = false) => formatTokens(n, locale, compact),
     duration: (ms: number | null | undefined) => formatDuration(ms, locale),

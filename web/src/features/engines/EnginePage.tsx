@@ -429,7 +429,7 @@ export function EnginePage() {
       </Link>
       <PageHeader
         title={data.name}
-        description={data.description || undefined}
+        description={data.description ? <span dir="auto">{data.description}</span> : undefined}
         actions={
           <>
             {data.published_version ? <Badge tone="success">{t('engines.publishedVersion', { number: data.published_version })}</Badge> : <Badge tone="warning">{t('engines.notPublished')}</Badge>}

@@ -135,7 +135,12 @@ export function EnginesPage() {
         </div>
       ),
     },
-    { id: 'description', header: t('engines.columns.description'), cell: (e) => <span className="line-clamp-2 max-w-80 text-fg-muted">{e.description}</span> },
+    { id: 'description', header: t('engines.columns.description'), cell: (e) => (
+        <span dir="auto" className="line-clamp-2 max-w-80 text-fg-muted">
+          {e.description}
+        </span>
+      ),
+    },
     {
       id: 'published',
       header: t('engines.columns.published'),

@@ -102,7 +102,11 @@ function LevelCard({ level, levels, current, canUpgrade, canManage, onUpgrade, o
         </div>
         <p className="text-2xl font-semibold">{text.price(level)}</p>
         <p className="text-sm font-medium text-primary-text">{text.tokens(level)}</p>
-        {level.description && <p className="text-sm text-fg-muted">{level.description}</p>}
+        {level.description && (
+          <p dir="auto" className="text-sm text-fg-muted">
+            {level.description}
+          </p>
+        )}
       </div>
       <div className="flex flex-1 flex-col gap-4 px-5 py-4 text-sm">
         {level.benefits.length > 0 && (
@@ -110,7 +114,7 @@ function LevelCard({ level, levels, current, canUpgrade, canManage, onUpgrade, o
             {level.benefits.map((b) => (
               <li key={b} className="flex items-start gap-2">
                 <Check aria-hidden className="mt-0.5 size-4 shrink-0 text-success-text" />
-                {b}
+                <span dir="auto">{b}</span>
               </li>
             ))}
           </ul>

@@ -10,6 +10,7 @@ import { Button } from '@/components/ui/button';
 import { DataTable, type Column } from '@/components/ui/data-table';
 import { Dialog, DialogClose, DialogContent } from '@/components/ui/dialog';
 import { TextField } from '@/components/ui/input';
+import { Tooltip } from '@/components/ui/tooltip';
 import { EmptyState } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
 import { hasPermission, useMe } from '@/features/session/api';
@@ -185,7 +186,7 @@ export function ModelsPage() {
       id: 'capabilities',
       header: t('models.columns.capabilities'),
       cell: (m) => (
-        <div className="flex max-w-72 min-w-40 flex-wrap gap-1">
+        <div className="flex max-w-48 flex-wrap gap-1">
           {m.capabilities.map((c) => (
             <Badge key={c}>{t(`models.capabilities.${c}`, { defaultValue: c })}</Badge>
           ))}
@@ -216,10 +217,11 @@ export function ModelsPage() {
       align: 'end',
       cell: (m) =>
         canManage ? (
-          <Button variant="ghost" size="sm" onClick={() => setEditing(m)} aria-label={t('models.editPriceNamed', { name: m.name })}>
-            <Tags aria-hidden className="size-3.5" />
-            {t('models.editPrice')}
-          </Button>
+          <Tooltip content={t('models.editPrice')}>
+            <Button variant="ghost" size="icon-sm" onClick={() => setEditing(m)} aria-label={t('models.editPriceNamed', { name: m.name })}>
+              <Tags aria-hidden className="size-4" />
+            </Button>
+          </Tooltip>
         ) : null,
     },
   ];

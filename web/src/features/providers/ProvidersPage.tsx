@@ -17,8 +17,8 @@ import { useToast } from '@/components/ui/toast';
 import { hasPermission, useMe } from '@/features/session/api';
 import { useFormat } from '@/lib/format';
 import { useMoney } from '@/lib/money';
-import { fieldError, isApiError, unplacedFieldErrors } from '@/lib/problem';
-import { PROVIDER_KINDS, providersQuery, useCreateProvider, useDeleteProvider, useTestProvider, useUpdateProvider } from './api';
+import { isApiError } from '@/lib/problem';
+import { PROVIDER_KINDS, providerField, providersQuery, useCreateProvider, useDeleteProvider, useTestProvider, useUpdateProvider, type ProviderCreateBody, type ProviderUpdateBody } from './api';
 
 /** Options each kind starts with in the form, as an example of what it accepts. */
 const OPTION_TEMPLATES: Record<ProviderKind, Record<string, unknown>> = {
@@ -69,7 +69,8 @@ function ProviderDialog({ open, provider, onOpenChange }: { open: boolean; provi
     setOptionsError(undefined);
     const common = {
       name: name.trim(),
-      base_url: baseUrl.trim() || null,
+      // The mock has no address (the form hides the field).
+      base_url: (provider?.kind ?? kind) === 'mock' ? null : baseUrl.trim() || null,
       options: parsed,
       timeout_seconds: Number(timeout) || 60,
       enabled,
@@ -78,17 +79,29 @@ function ProviderDialog({ open, provider, onOpenChange }: { open: boolean; provi
       toast({ title: provider ? t('providers.saved', { name: common.name }) : t('providers.created', { name: common.name }), variant: 'success' });
       onOpenChange(false);
     };
+    const kindNow = provider?.kind ?? kind;
     if (provider) {
       // An empty key field keeps the saved key; a new one replaces it; the box removes it.
-      const body = { ...common, ...(apiKey ? { api_key: apiKey } : removeKey ? { api_key: null } : {}) };
+      const body = { ...common, kind: kindNow, ...(apiKey ? { api_key: apiKey } : removeKey ? { api_key: null } : {}) };
       if (!body.base_url) delete (body as { base_url?: string | null }).base_url;
-      update.mutate({ id: provider.id, body }, { onSuccess: done });
+      update.mutate({ id: provider.id, body: body as ProviderUpdateBody }, { onSuccess: done });
     } else {
-      create.mutate({ ...common, kind, api_key: apiKey || null }, { onSuccess: done });
+      create.mutate({ ...common, kind: kindNow, api_key: apiKey || null } as ProviderCreateBody, { onSuccess: done });
     }
   };
 
   const shown = ['kind', 'name', 'base_url', 'api_key', 'timeout_seconds', 'enabled', 'options'];
+  // Field errors come with the kind in their path (`mock.options.latency_ms`): place them by field.
+  const errors: Record<string, string> = {};
+  const unplaced: string[] = [];
+  if (isApiError(mutation.error)) {
+    for (const [name, text] of Object.entries(mutation.error.fieldErrors)) {
+      const field = providerField(name, provider?.kind ?? kind);
+      if (shown.includes(field) && !(field in errors)) errors[field] = field === 'options' && name.includes('options.') ? `${name.split('options.')[1]}: ${text}` : text;
+      else if (!shown.includes(field)) unplaced.push(name ? `${name}: ${text}` : text);
+    }
+  }
+  const fieldError = (_error: unknown, field: string) => errors[field];
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogContent title={provider ? t('providers.form.editTitle', { name: provider.name }) : t('providers.form.addTitle')} description={t('providers.form.description')} className="max-w-xl">
@@ -100,7 +113,7 @@ function ProviderDialog({ open, provider, onOpenChange }: { open: boolean; provi
             submit();
           }}
         >
-          <FormError error={mutation.error} extra={unplacedFieldErrors(mutation.error, shown)} />
+          <FormError error={mutation.error} extra={unplaced} />
           {!provider && (
             <SelectField
               label={t('providers.form.kind')}

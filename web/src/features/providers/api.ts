@@ -5,13 +5,26 @@ import {
   deleteProviderApiProvidersProviderIdDelete,
   listProvidersApiProvidersGet,
   updateProviderApiProvidersProviderIdPatch,
-  type ProviderCreateWritable,
+  type CreateProviderApiProvidersPostData,
   type ProviderKind,
-  type ProviderUpdateWritable,
+  type UpdateProviderApiProvidersProviderIdPatchData,
 } from '@/client';
 import { unwrap } from '@/lib/api';
 
 export const PROVIDER_KINDS: ProviderKind[] = ['openai', 'azure_openai', 'anthropic', 'gemini', 'mock'];
+
+/** A provider's body: one shape per kind, told apart by `kind` (which never changes). */
+export type ProviderCreateBody = CreateProviderApiProvidersPostData['body'];
+export type ProviderUpdateBody = UpdateProviderApiProvidersProviderIdPatchData['body'];
+
+/**
+ * The form field a provider problem names: the API puts the kind in the path
+ * (`mock.options.chunk_delay_ms`), the form has one `options` field.
+ */
+export function providerField(name: string, kind: ProviderKind): string {
+  const bare = name.startsWith(`${kind}.`) ? name.slice(kind.length + 1) : name;
+  return bare.startsWith('options.') ? 'options' : bare;
+}
 
 /** Every provider the tenant can deploy on (its own and the platform's shared ones). */
 export const providersQuery = queryOptions({
@@ -22,7 +35,7 @@ export const providersQuery = queryOptions({
 export function useCreateProvider() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: ProviderCreateWritable) => unwrap(createProviderApiProvidersPost({ body })),
+    mutationFn: (body: ProviderCreateBody) => unwrap(createProviderApiProvidersPost({ body })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['providers'] }),
   });
 }
@@ -30,7 +43,7 @@ export function useCreateProvider() {
 export function useUpdateProvider() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, body }: { id: string; body: ProviderUpdateWritable }) => unwrap(updateProviderApiProvidersProviderIdPatch({ path: { provider_id: id }, body })),
+    mutationFn: ({ id, body }: { id: string; body: ProviderUpdateBody }) => unwrap(updateProviderApiProvidersProviderIdPatch({ path: { provider_id: id }, body })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['providers'] }),
   });
 }
