@@ -180,3 +180,17 @@ async def test_assignments_limit_who_runs_an_engine(
     everyone = (await client.get("/api/executions", headers=owner.headers)).json()["items"]
     assert len(mine) == 1
     assert len(everyone) == 1
+
+
+async def test_a_diff_keeps_lines_apart_without_a_final_newline(
+    client: httpx.AsyncClient, owner: Member
+) -> None:
+    engine = await create_engine(client, owner, prompt_template="Echo: {{ text }}")
+    base = f"/api/engines/{engine['id']}"
+    await client.post(
+        f"{base}/versions", json={**SPEC, "prompt_template": "Echo twice: {{ text }}"}, headers=owner.headers
+    )
+    diff = (await client.get(f"{base}/diff", params={"from": 1, "to": 2}, headers=owner.headers)).json()
+    lines = next(item for item in diff["changes"] if item["field"] == "prompt_template")["diff"].splitlines()
+    assert "-Echo: {{ text }}" in lines
+    assert "+Echo twice: {{ text }}" in lines

@@ -20,7 +20,9 @@ from athanor.providers.types import (
     EmbeddingRequest,
     EmbeddingResponse,
     Endpoint,
+    FailureKind,
     Message,
+    ProviderError,
     Usage,
 )
 
@@ -160,3 +162,28 @@ async def test_a_failing_factory_leaves_the_pool_as_it_was() -> None:
         assert again is kept
     assert not recorded(kept).closed
     await pool.aclose()
+
+
+async def _call(endpoint: Endpoint, request: ChatRequest, *, stream: bool) -> None:
+    adapter = create_adapter(ProviderKind.OPENAI, endpoint)
+    try:
+        await _use(adapter, request, stream=stream)
+    finally:
+        await adapter.close()
+
+
+async def _use(adapter: Adapter, request: ChatRequest, *, stream: bool) -> None:
+    if stream:
+        async for _delta in adapter.stream(request):
+            pass
+    else:
+        await adapter.complete(request)
+
+
+@pytest.mark.parametrize("stream", [False, True])
+async def test_a_header_http_cannot_carry_is_a_bad_request(stream: bool) -> None:
+    endpoint = Endpoint(base_url="http://127.0.0.1:9/v1", options={"headers": {"X-Team": "café"}})
+    request = ChatRequest(messages=(Message(role="user", content="hi"),), model="m")
+    with pytest.raises(ProviderError) as caught:
+        await _call(endpoint, request, stream=stream)
+    assert caught.value.kind is FailureKind.BAD_REQUEST

@@ -40,7 +40,8 @@ Timeout = Annotated[float, Field(ge=1, le=600), JSON_NUMBER]
 # Credentials go in `api_key` (sealed), never in headers (stored and shown in clear).
 _SECRET_HEADER = re.compile(r"authorization|cookie|key|token|secret|password", re.IGNORECASE)
 HeaderName = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")]
-HeaderValue = Annotated[str, Field(max_length=1000, pattern=r"^[^\r\n]*$")]
+# Visible ASCII and spaces: what an HTTP client can send as a header value.
+HeaderValue = Annotated[str, Field(max_length=1000, pattern=r"^[\x20-\x7e]*$")]
 
 
 def _http_url(value: str) -> str:

@@ -184,8 +184,9 @@ def diff(before: EngineVersion, after: EngineVersion) -> list[FieldChange]:
         if field in TEXT_FIELDS:
             text = "".join(
                 difflib.unified_diff(
-                    str(old).splitlines(keepends=True),
-                    str(new).splitlines(keepends=True),
+                    # Every line ends in a newline, the last included, so no two run together.
+                    [line + "\n" for line in str(old).splitlines()],
+                    [line + "\n" for line in str(new).splitlines()],
                     fromfile=f"v{before.number}/{field}",
                     tofile=f"v{after.number}/{field}",
                 )

@@ -69,7 +69,12 @@ def create_client(endpoint: Endpoint, headers: Mapping[str, str]) -> httpx.Async
         str(name).lower(): str(value)
         for name, value in [*endpoint.options.get("headers", {}).items(), *headers.items()]
     }
-    return httpx.AsyncClient(timeout=timeout, limits=LIMITS, headers=merged, verify=_tls_context())
+    try:
+        return httpx.AsyncClient(timeout=timeout, limits=LIMITS, headers=merged, verify=_tls_context())
+    except UnicodeError:
+        # A header from the connection's options that HTTP cannot carry (saved before the
+        # API checked them, or written behind its back).
+        raise ProviderError(FailureKind.BAD_REQUEST, "a configured header is not ASCII") from None
 
 
 @cache
