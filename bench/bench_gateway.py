@@ -267,7 +267,7 @@ def _ratios(output: str) -> None:
         line = f"ATHANOR c={concurrency} rps={rps:.0f} cpu={cpu:.2f}ms/req"
         if ("litellm", concurrency) in figures:
             peer_rps, peer_cpu = figures["litellm", concurrency]
-            line += f"  vs LiteLLM: rps x{rps / peer_rps:.1f}, cpu/req x{peer_cpu / cpu:.1f} less"
+            line += f"  vs LiteLLM ({peer_rps:.0f} rps, {peer_cpu:.2f}ms/req): rps x{rps / peer_rps:.2f}, cpu/req x{cpu / peer_cpu:.2f}"
         print(line)
 
 
