@@ -46,6 +46,3 @@ class TtlCache(Generic[K, V]):
     def discard_where(self, matches: Callable[[K, V], bool]) -> None:
         for key in [key for key, (_, value) in self._items.items() if matches(key, value)]:
             del self._items[key]
-
-    def clear(self) -> None:
-        self._items.clear()

@@ -52,7 +52,7 @@ from athanor.routing.types import Attempt, Candidate, Strategy
 from athanor.runtime import Runtime
 from athanor.wallet import service as wallet
 from athanor.wallet.exceptions import IdempotencyKeyReused
-from athanor.wallet.models import AccountKind, WalletHold
+from athanor.wallet.models import AccountKind, WalletAccount, WalletHold
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,7 +422,10 @@ async def finish(
             )
         else:
             await wallet.release(session, hold_id=prepared.hold_id)
-        charged = (await session.get_one(WalletHold, prepared.hold_id)).settled_amount or 0
+        # Both already in this session since settle/release: no further query.
+        placed = await session.get_one(WalletHold, prepared.hold_id)
+        holder = await session.get_one(WalletAccount, placed.account_id)
+        charged = placed.settled_amount or 0
         usage = usage or Usage()
         execution.status = ExecutionStatus.FAILED if error else ExecutionStatus.SUCCEEDED
         execution.output = output
@@ -440,7 +443,6 @@ async def finish(
         execution.error_code = error.code if error else None
         execution.error_message = str(error.params.get("reason") or error.code)[:1000] if error else None
         execution.finished_at = utcnow()
-        holder = await wallet.account(session, AccountKind.USER, caller.user_id)
         outbox.emit(
             session,
             "execution.finished",

@@ -28,8 +28,3 @@ class RefundTooLarge(ValidationFailed):
 class TransactionNotFound(NotFound):
     code = "wallet.transaction_not_found"
     message = _("The wallet transaction was not found.")
-
-
-class AccountNotFound(NotFound):
-    code = "wallet.account_not_found"
-    message = _("The wallet was not found.")

@@ -519,12 +519,3 @@ async def statement(
     if before is not None:
         query = query.where(LedgerEntry.id < before)
     return [StatementLine(entry, transaction) for entry, transaction in (await session.execute(query)).all()]
-
-
-async def open_holds(session: AsyncSession, holder: WalletAccount) -> int:
-    total = await session.scalar(
-        select(func.coalesce(func.sum(WalletHold.amount), 0)).where(
-            WalletHold.account_id == holder.id, WalletHold.state == HoldState.HELD
-        )
-    )
-    return int(total or 0)
