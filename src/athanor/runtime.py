@@ -12,6 +12,7 @@ from athanor.core.crypto import KeyRing
 from athanor.core.ratelimit import RateLimiter
 from athanor.core.ttlcache import TtlCache
 from athanor.db.engine import Database
+from athanor.execution.metering import Metering
 from athanor.execution.services import AiServices
 from athanor.settings import Environment, Settings, derive_secret
 
@@ -35,9 +36,12 @@ class Runtime:
     api_key_principals: TtlCache[str, CachedPrincipal] = field(default_factory=lambda: TtlCache(ttl=10.0))
     key_usage: UsageTally = field(default_factory=UsageTally)
     cache_bus: CacheBus = field(init=False)
+    # Batched writes of the AI call path (holds, settlements, execution records).
+    metering: Metering = field(init=False)
 
     def __post_init__(self) -> None:
         self.cache_bus = CacheBus(self.settings.redis_url, self._forget_locally)
+        self.metering = Metering(self.db)
 
     @property
     def reveals_links(self) -> bool:
@@ -67,6 +71,7 @@ class Runtime:
             self.ai.forget(tenant_id)
 
     async def close(self) -> None:
+        await self.metering.close()
         await self.ai.flush_metrics(self.db, everything=True)
         await self.key_usage.flush(self.db)
         await self.cache_bus.close()

@@ -6,10 +6,11 @@ from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 
-def insert_for(session: AsyncSession, table: Any) -> Any:
-    """An insert with `on_conflict_do_nothing` / `on_conflict_do_update` for this session."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
+def insert_for(target: AsyncSession | AsyncConnection, table: Any) -> Any:
+    """An insert with `on_conflict_do_nothing` / `on_conflict_do_update` for this database."""
+    bind = target.bind if isinstance(target, AsyncSession) else target
+    dialect = bind.dialect.name if bind is not None else "sqlite"
     return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)

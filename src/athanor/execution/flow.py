@@ -19,7 +19,6 @@ from typing import Any
 
 import orjson
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from athanor.audit.service import Actor
@@ -31,12 +30,12 @@ from athanor.db.types import utcnow
 from athanor.engines import service as engines
 from athanor.engines.models import Engine, EngineVersion, Execution, ExecutionSource, ExecutionStatus
 from athanor.engines.templates import validate_against
+from athanor.execution import metering
 from athanor.execution.estimate import estimate_prompt_tokens, estimate_text_tokens
 from athanor.execution.exceptions import ExecutionInProgress, OutputInvalid, upstream_error
 from athanor.execution.planning import Plan, Target, model_by_slug, plan_for
-from athanor.levels import entitlements, usage
+from athanor.levels import entitlements
 from athanor.levels.entitlements import Entitlement, LevelRateLimited
-from athanor.outbox import service as outbox
 from athanor.providers.types import (
     ChatDelta,
     ChatRequest,
@@ -50,9 +49,11 @@ from athanor.providers.types import (
 from athanor.routing.errors import AllDeploymentsFailed
 from athanor.routing.types import Attempt, Candidate, Strategy
 from athanor.runtime import Runtime
+from athanor.wallet import posting
 from athanor.wallet import service as wallet
+from athanor.wallet.batch import NewHold, Settlement
 from athanor.wallet.exceptions import IdempotencyKeyReused
-from athanor.wallet.models import AccountKind, WalletAccount, WalletHold
+from athanor.wallet.models import AccountKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +92,13 @@ class Prepared:
     plan: Plan
     execution_id: uuid.UUID
     hold_id: uuid.UUID
+    holder_id: uuid.UUID
+    consumption_id: uuid.UUID
     request: ChatRequest
     overdraft: int
     started: float
+    # The running execution's row, as recorded.
+    record: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,55 +180,79 @@ async def prepare(session: AsyncSession, runtime: Runtime, caller: Caller, spec:
     request = replace(spec.request, max_tokens=budget)
     estimate = estimate_prompt_tokens(request.messages) + budget
 
-    execution_id = new_id()
-    holder = await wallet.account(session, AccountKind.USER, caller.user_id)
-    hold = await wallet.hold(
-        session,
-        holder=holder,
-        amount=estimate,
-        idempotency_key=f"execution:{execution_id}",
-        overdraft=entitlement.overdraft,
-        reference_id=execution_id,
+    holder_id = await _account_id(session, runtime, caller, AccountKind.USER, caller.user_id)
+    consumption_id = await _account_id(session, runtime, caller, AccountKind.CONSUMPTION)
+    # Reads are done; on SQLite an open transaction would keep the batch writer waiting.
+    await session.commit()
+
+    execution_id, now = new_id(), utcnow()
+    record = {
+        "id": execution_id,
+        "tenant_id": caller.tenant_id,
+        "user_id": caller.user_id,
+        "api_key_id": caller.api_key_id,
+        "engine_id": spec.engine.id if spec.engine else None,
+        "engine_version_id": spec.version.id if spec.version else None,
+        "model_slug": plan.model.slug,
+        "source": spec.source,
+        "status": ExecutionStatus.RUNNING,
+        "stream": spec.stream,
+        "inputs": spec.inputs,
+        "idempotency_key": spec.idempotency_key,
+        "request_hash": spec.request_hash,
+        "created_at": now,
+        "updated_at": now,
+    }
+    hold_id = new_id()
+    await runtime.metering.start(
+        caller.tenant_id,
+        metering.Start(
+            hold=NewHold(
+                hold_id=hold_id,
+                account_id=holder_id,
+                amount=estimate,
+                overdraft=entitlement.overdraft,
+                idempotency_key=f"execution:{execution_id}",
+                reference_id=execution_id,
+            ),
+            execution=record,
+        ),
     )
-    session.add(
-        Execution(
-            id=execution_id,
-            user_id=caller.user_id,
-            api_key_id=caller.api_key_id,
-            engine_id=spec.engine.id if spec.engine else None,
-            engine_version_id=spec.version.id if spec.version else None,
-            model_slug=plan.model.slug,
-            source=spec.source,
-            status=ExecutionStatus.RUNNING,
-            stream=spec.stream,
-            inputs=spec.inputs,
-            idempotency_key=spec.idempotency_key,
-            request_hash=spec.request_hash,
-        )
-    )
-    await usage.count_use(
-        session, tenant_id=caller.tenant_id, user_id=caller.user_id, feature=usage.EXECUTIONS
-    )
-    try:
-        await session.commit()
-    except IntegrityError:
-        # The same idempotency key arrived twice at once: the other request runs it.
-        await session.rollback()
-        raise ExecutionInProgress() from None
     return Prepared(
         caller=caller,
         spec=spec,
         plan=plan,
         execution_id=execution_id,
-        hold_id=hold.id,
+        hold_id=hold_id,
+        holder_id=holder_id,
+        consumption_id=consumption_id,
         request=request,
         overdraft=entitlement.overdraft,
         started=time.perf_counter(),
+        record=record,
     )
+
+
+async def _account_id(
+    session: AsyncSession,
+    runtime: Runtime,
+    caller: Caller,
+    kind: AccountKind,
+    user_id: uuid.UUID | None = None,
+) -> uuid.UUID:
+    """The wallet account's id, opening the account on first use."""
+    key = (caller.tenant_id, kind, user_id)
+    found = runtime.ai.accounts.get(key)
+    if found is None:
+        found = (await wallet.account(session, kind, user_id)).id
+        runtime.ai.accounts.put(key, found)
+    return found
 
 
 async def _endpoint_request(runtime: Runtime, prepared: Prepared, candidate: Candidate) -> tuple[Target, Any]:
     target: Target = candidate.target
+    if (known := runtime.ai.cached_endpoint(target.connection)) is not None:
+        return target, known
     async with runtime.db.session(prepared.caller.scope) as session:
         endpoint = await runtime.ai.endpoint(
             session, target.connection, runtime.key_ring, prepared.caller.actor
@@ -413,51 +442,48 @@ async def finish(
 ) -> Finished:
     """Settle (or release) the hold and complete the execution record, in one transaction.
     A call that used tokens is charged even when its answer is then refused."""
-    caller = prepared.caller
-    async with runtime.db.session(caller.scope) as session:
-        execution = await session.get_one(Execution, prepared.execution_id)
-        if usage is not None and usage.total_tokens > 0:
-            await wallet.settle(
-                session, hold_id=prepared.hold_id, used=usage.total_tokens, overdraft=prepared.overdraft
-            )
-        else:
-            await wallet.release(session, hold_id=prepared.hold_id)
-        # Both already in this session since settle/release: no further query.
-        placed = await session.get_one(WalletHold, prepared.hold_id)
-        holder = await session.get_one(WalletAccount, placed.account_id)
-        charged = placed.settled_amount or 0
-        usage = usage or Usage()
-        execution.status = ExecutionStatus.FAILED if error else ExecutionStatus.SUCCEEDED
-        execution.output = output
-        execution.prompt_tokens = usage.prompt_tokens
-        execution.completion_tokens = usage.completion_tokens
-        execution.cached_tokens = usage.cached_tokens
-        execution.charged_tokens = charged
-        execution.cost_nanos = prepared.plan.prices.cost_nanos(usage)
-        execution.latency_ms = _elapsed_ms(prepared.started)
-        execution.ttft_ms = (
-            ttft_ms if ttft_ms is not None else (execution.latency_ms if error is None else None)
-        )
-        execution.deployment_id = uuid.UUID(candidate.deployment_id) if candidate else None
-        execution.attempts = [_attempt_record(item) for item in attempts]
-        execution.error_code = error.code if error else None
-        execution.error_message = str(error.params.get("reason") or error.code)[:1000] if error else None
-        execution.finished_at = utcnow()
-        outbox.emit(
-            session,
-            "execution.finished",
-            tenant_id=caller.tenant_id,
-            payload={
-                "execution_id": str(execution.id),
-                "status": execution.status.value,
+    usage = usage or Usage()
+    status = ExecutionStatus.FAILED if error else ExecutionStatus.SUCCEEDED
+    latency_ms = _elapsed_ms(prepared.started)
+    cost_nanos = prepared.plan.prices.cost_nanos(usage)
+    outcome = {
+        "status": status,
+        "output": output,
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "cached_tokens": usage.cached_tokens,
+        "cost_nanos": cost_nanos,
+        "latency_ms": latency_ms,
+        "ttft_ms": ttft_ms if ttft_ms is not None else (latency_ms if error is None else None),
+        "deployment_id": uuid.UUID(candidate.deployment_id) if candidate else None,
+        "attempts": [_attempt_record(item) for item in attempts],
+        "error_code": error.code if error else None,
+        "error_message": str(error.params.get("reason") or error.code)[:1000] if error else None,
+        "finished_at": utcnow(),
+    }
+    settled = await runtime.metering.finish(
+        prepared.caller.tenant_id,
+        metering.Finish(
+            settlement=Settlement(
+                hold_id=prepared.hold_id,
+                account_id=prepared.holder_id,
+                used=usage.total_tokens,
+                overdraft=prepared.overdraft,
+            ),
+            consumption_id=prepared.consumption_id,
+            execution_id=prepared.execution_id,
+            outcome=outcome,
+            event={
+                "execution_id": str(prepared.execution_id),
+                "status": status.value,
                 "tokens": usage.total_tokens,
-                "cost_nanos": execution.cost_nanos,
+                "cost_nanos": cost_nanos,
             },
-        )
-        await session.commit()
-        return Finished(
-            execution=execution, response=None, balance=wallet.available(holder, prepared.overdraft)
-        )
+        ),
+    )
+    # Not attached to a session: the row as written, for the response.
+    execution = Execution(**{**prepared.record, **outcome, "charged_tokens": settled.charged})
+    return Finished(execution=execution, response=None, balance=settled.available)
 
 
 def _attempt_record(attempt: Attempt) -> dict[str, Any]:
@@ -481,4 +507,4 @@ async def finished(runtime: Runtime, prepared: Prepared) -> Finished:
         execution = await session.get_one(Execution, prepared.execution_id)
         holder = await wallet.account(session, AccountKind.USER, prepared.caller.user_id)
         await session.commit()
-    return Finished(execution=execution, response=None, balance=wallet.available(holder, prepared.overdraft))
+    return Finished(execution=execution, response=None, balance=posting.available(holder, prepared.overdraft))

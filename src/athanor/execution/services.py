@@ -29,8 +29,10 @@ from athanor.routing.metrics import MetricBucket, MetricsRecorder
 from athanor.routing.service import Router
 from athanor.routing.state import HealthState, MemoryHealthState, RedisHealthState
 from athanor.settings import Settings
+from athanor.wallet.models import AccountKind
 
 PLAN_TTL = 5.0
+ACCOUNT_TTL = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,16 +54,27 @@ class AiServices:
         # providers, deployments, prices and levels clear their tenant's (`forget`).
         self.plans: TtlCache[tuple[uuid.UUID, str, str | None], Plan] = TtlCache(ttl=PLAN_TTL)
         self.entitlements: TtlCache[tuple[uuid.UUID, uuid.UUID], Entitlement] = TtlCache(ttl=PLAN_TTL)
+        # Wallet account ids by (tenant, kind, user): an account, once opened, keeps its id.
+        self.accounts: TtlCache[tuple[uuid.UUID, AccountKind, uuid.UUID | None], uuid.UUID] = TtlCache(
+            ttl=ACCOUNT_TTL
+        )
         self.source = f"{socket.gethostname()}:{os.getpid()}"
+
+    def cached_endpoint(self, connection: ProviderConnection) -> Endpoint | None:
+        """The connection's endpoint if decrypted before, from the same key and settings
+        (a change is seen through the row's updated_at)."""
+        known = self._endpoints.get(connection.id)
+        if known and known.sealed == connection.api_key_sealed and known.updated_at == connection.updated_at:
+            return known.endpoint
+        return None
 
     async def endpoint(
         self, session: AsyncSession, connection: ProviderConnection, ring: KeyRing, actor: Actor
     ) -> Endpoint:
         """The connection's decrypted endpoint. Decrypted (and audited) once per process and
-        key version; a changed key or setting is seen through the row's updated_at."""
-        known = self._endpoints.get(connection.id)
-        if known and known.sealed == connection.api_key_sealed and known.updated_at == connection.updated_at:
-            return known.endpoint
+        key version."""
+        if (known := self.cached_endpoint(connection)) is not None:
+            return known
         endpoint = await credentials.endpoint(session, connection, ring, actor=actor, purpose="execution")
         self._endpoints[connection.id] = _SealedEndpoint(
             connection.api_key_sealed, connection.updated_at, endpoint
@@ -72,6 +85,7 @@ class AiServices:
         """Drop cached plans and levels of a tenant (all tenants: a shared row changed)."""
         self.plans.discard_where(lambda key, _plan: tenant_id is None or key[0] == tenant_id)
         self.entitlements.discard_where(lambda key, _level: tenant_id is None or key[0] == tenant_id)
+        self.accounts.discard_where(lambda key, _id: tenant_id is None or key[0] == tenant_id)
 
     async def flush_metrics(self, db: Database, *, everything: bool = False) -> int:
         """Write finished minutes of routing metrics; rows of other processes add up."""

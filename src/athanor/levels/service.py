@@ -33,6 +33,7 @@ from athanor.levels.exceptions import (
 from athanor.levels.models import Level, LevelSubscription
 from athanor.levels.schemas import LevelCreate, LevelPricing, LevelUpdate, Restrictions
 from athanor.levels.usage import executions_today, running_executions
+from athanor.wallet import posting
 from athanor.wallet import service as wallet_service
 from athanor.wallet.exceptions import IdempotencyKeyReused
 from athanor.wallet.models import AccountKind
@@ -320,5 +321,5 @@ async def standing(session: AsyncSession, user_id: uuid.UUID) -> Standing:
         restrictions=Restrictions.model_validate(level.restrictions if level else {}),
         executions_today=await executions_today(session, user_id),
         running=await running_executions(session, user_id),
-        tokens_available=wallet_service.available(account),
+        tokens_available=posting.available(account),
     )

@@ -23,7 +23,7 @@ from athanor.db.types import utcnow
 from athanor.tenancy import service as tenancy_service
 from athanor.tenancy.exceptions import MemberNotFound
 from athanor.tenancy.permissions import Permission
-from athanor.wallet import service
+from athanor.wallet import posting, service
 from athanor.wallet.models import AccountKind, LedgerEntry, LedgerTransaction, WalletAccount
 from athanor.wallet.schemas import (
     EntryRead,
@@ -95,7 +95,7 @@ def _wallet_read(account: WalletAccount) -> WalletRead:
         user_id=account.user_id,
         balance=account.balance,
         held=account.held,
-        available=service.available(account),
+        available=posting.available(account),
     )
 
 

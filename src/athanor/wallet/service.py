@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from athanor.db.base import new_id
 from athanor.db.types import utcnow
 from athanor.outbox import service as outbox
+from athanor.wallet import posting
 from athanor.wallet.exceptions import (
     HoldNotOpen,
     IdempotencyKeyReused,
@@ -26,7 +27,6 @@ from athanor.wallet.exceptions import (
     TransactionNotFound,
 )
 from athanor.wallet.models import (
-    HOLDER_KINDS,
     AccountKind,
     HoldState,
     LedgerEntry,
@@ -36,22 +36,13 @@ from athanor.wallet.models import (
     WalletAccount,
     WalletHold,
 )
+from athanor.wallet.posting import Movement
 
 DEFAULT_HOLD_TTL = timedelta(minutes=15)
 
 
 def request_hash(**parameters: object) -> str:
     return hashlib.sha256(orjson.dumps(parameters, default=str, option=orjson.OPT_SORT_KEYS)).hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class Movement:
-    account: WalletAccount
-    amount: int
-    # For credits to a holder account: when the credited tokens expire.
-    expires_at: datetime | None = None
-    # For a debit that must come out of one lot (its expiry), not the soonest-expiring ones.
-    lot: TokenLot | None = None
 
 
 # Accounts
@@ -93,10 +84,6 @@ async def _replayed(session: AsyncSession, key: str, digest: str) -> LedgerTrans
     return done
 
 
-def available(item: WalletAccount, overdraft: int = 0) -> int:
-    return item.balance - item.held + overdraft
-
-
 # Moving tokens
 
 
@@ -113,13 +100,8 @@ async def _post(
     details: dict[str, object] | None = None,
     carry_expiry: bool = False,
 ) -> LedgerTransaction:
-    """Write one balanced transaction: entries, cached balances, lots and events.
-
-    Debits run first and spend lots soonest-expiry first; with `carry_expiry` (a
-    transfer) the credited tokens keep the expiries of the lots they came from.
-    """
-    if sum(item.amount for item in movements) != 0:
-        raise ValueError("a transaction's entries must sum to zero")
+    """Write one balanced transaction: entries, cached balances, lots and events (the
+    arithmetic is `posting.post`)."""
     transaction = LedgerTransaction(
         id=new_id(),
         kind=kind,
@@ -134,91 +116,26 @@ async def _post(
     session.add(transaction)
     # Entries and lots reference it; without ORM relationships the flush order is not implied.
     await session.flush()
-    spent: list[tuple[int, datetime | None]] = []
-    for movement in sorted(movements, key=lambda item: item.amount >= 0):
-        holder = movement.account.kind in HOLDER_KINDS
-        before = movement.account.balance
-        if holder and movement.amount < 0 and movement.lot is not None:
-            movement.lot.remaining += movement.amount
-            spent.append((-movement.amount, movement.lot.expires_at))
-        elif holder and movement.amount < 0:
-            spent += await _spend_lots(session, movement.account, -movement.amount)
-        movement.account.balance = before + movement.amount
-        if holder and movement.amount > 0:
-            shares = spent if carry_expiry else [(movement.amount, movement.expires_at)]
-            _credit_lots(session, movement.account, transaction, shares, debt=max(0, -before))
-        session.add(
-            LedgerEntry(
-                transaction_id=transaction.id,
-                account_id=movement.account.id,
-                amount=movement.amount,
-                balance_after=movement.account.balance,
-            )
-        )
-        if holder and movement.amount < 0:
-            _balance_events(session, movement.account, before)
+    lots = {holder.id: await _open_lots(session, holder.id) for holder in posting.needs_lots(movements)}
+    written = posting.post(
+        movements, transaction.id, lambda holder: lots[holder.id], carry_expiry=carry_expiry
+    )
+    session.add_all([LedgerEntry(**entry) for entry in written.entries])
+    session.add_all([TokenLot(**lot) for lot in written.new_lots])
+    for topic, tenant_id, payload in written.events:
+        outbox.emit(session, topic, tenant_id=tenant_id, payload=payload)
     return transaction
 
 
-def _credit_lots(
-    session: AsyncSession,
-    holder: WalletAccount,
-    transaction: LedgerTransaction,
-    shares: Sequence[tuple[int, datetime | None]],
-    *,
-    debt: int,
-) -> None:
-    """Credits first repay an overdraft; what is left becomes lots that can expire."""
-    for amount, expires_at in shares:
-        repaid = min(amount, debt)
-        debt -= repaid
-        session.add(
-            TokenLot(
-                account_id=holder.id,
-                transaction_id=transaction.id,
-                amount=amount,
-                remaining=amount - repaid,
-                expires_at=expires_at,
-            )
-        )
-
-
-async def _spend_lots(
-    session: AsyncSession, holder: WalletAccount, amount: int
-) -> list[tuple[int, datetime | None]]:
-    """Draw `amount` from the account's lots, soonest expiry first; returns what was
-    taken from each (amount, expiry). Past the lots (an overdraft) nothing is taken."""
-    lots = (
+async def _open_lots(session: AsyncSession, account_id: uuid.UUID) -> Sequence[TokenLot]:
+    """An account's lots with tokens left, in the order they are spent: soonest expiry first."""
+    return (
         await session.scalars(
             select(TokenLot)
-            .where(TokenLot.account_id == holder.id, TokenLot.remaining > 0)
+            .where(TokenLot.account_id == account_id, TokenLot.remaining > 0)
             .order_by(TokenLot.expires_at.is_(None), TokenLot.expires_at, TokenLot.id)
         )
     ).all()
-    taken: list[tuple[int, datetime | None]] = []
-    for lot in lots:
-        if amount <= 0:
-            break
-        share = min(lot.remaining, amount)
-        lot.remaining -= share
-        amount -= share
-        taken.append((share, lot.expires_at))
-    if amount > 0:
-        taken.append((amount, None))
-    return taken
-
-
-def _balance_events(session: AsyncSession, holder: WalletAccount, before: int) -> None:
-    after = holder.balance
-    payload = {"account_id": str(holder.id), "user_id": str(holder.user_id) if holder.user_id else None}
-    if before > 0 >= after:
-        outbox.emit(
-            session, "wallet.depleted", tenant_id=holder.tenant_id, payload={**payload, "balance": after}
-        )
-    elif before > holder.low_balance_threshold >= after:
-        outbox.emit(
-            session, "wallet.low_balance", tenant_id=holder.tenant_id, payload={**payload, "balance": after}
-        )
 
 
 async def grant(
@@ -292,8 +209,8 @@ async def transfer(
     await _lock(session, [pool, target])
     if done := await _replayed(session, idempotency_key, digest):
         return done
-    if available(pool) < amount:
-        raise InsufficientTokens(params={"needed": amount, "available": max(available(pool), 0)})
+    if posting.available(pool) < amount:
+        raise InsufficientTokens(params={"needed": amount, "available": max(posting.available(pool), 0)})
     return await _post(
         session,
         kind=TransactionKind.TRANSFER,
@@ -327,10 +244,7 @@ async def hold(
         if existing.account_id != holder.id or existing.amount != amount:
             raise IdempotencyKeyReused()
         return existing
-    room = available(holder, overdraft)
-    if room < amount:
-        raise InsufficientTokens(params={"needed": amount, "available": max(room, 0)})
-    holder.held += amount
+    posting.reserve(holder, amount, overdraft)
     placed = WalletHold(
         id=new_id(),
         account_id=holder.id,
@@ -367,8 +281,7 @@ async def settle(
         )
     if placed.state is not HoldState.HELD:
         raise HoldNotOpen()
-    holder.held -= placed.amount
-    charge = max(0, min(used, available(holder, overdraft)))
+    charge = posting.unreserve(holder, placed.amount, used, overdraft)
     placed.state = HoldState.SETTLED
     placed.settled_amount = charge
     if charge == 0:
@@ -383,7 +296,7 @@ async def settle(
         movements=[Movement(holder, -charge), Movement(consumption, charge)],
         memo=memo,
         reference=("hold", placed.id),
-        details={"used": used, "uncharged": used - charge, "held": placed.amount},
+        details=posting.settle_details(used, charge, placed.amount),
     )
     placed.settle_transaction_id = transaction.id
     return transaction
