@@ -32,6 +32,8 @@ from athanor.settings import Settings, get_settings
 from athanor.tenancy.router import router as tenancy_router
 from athanor.wallet.router import router as wallet_router
 from athanor.webui import mount_web_ui
+from athanor.workers.router import router as workers_router
+from athanor.workflows.router import router as workflows_router
 
 ROUTERS = (
     ops_router,
@@ -47,6 +49,8 @@ ROUTERS = (
     catalog_router,
     levels_router,
     wallet_router,
+    workers_router,
+    workflows_router,
 )
 
 
@@ -57,11 +61,23 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        from athanor.workers.monitor import watch_queues
+
         background = [
             asyncio.create_task(_flush_every_few_seconds(runtime)),
             asyncio.create_task(runtime.cache_bus.listen()),
+            asyncio.create_task(watch_queues(runtime)),
         ]
+        worker = None
+        if settings.embedded_worker:
+            from athanor.workers.embedded import EmbeddedWorker
+
+            worker = EmbeddedWorker(runtime)
+            worker.start(asyncio.get_running_loop())
         yield
+        if worker is not None:
+            # Off the loop: the worker's last tasks and its goodbye still run on it.
+            await asyncio.to_thread(worker.stop)
         for task in background:
             task.cancel()
         await runtime.close()

@@ -31,13 +31,27 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
     workers: Annotated[int, typer.Option(help="Server processes")] = 1,
+    worker: Annotated[
+        bool,
+        typer.Option(
+            "--worker/--no-worker",
+            help="Run a task worker and the periodic scheduler inside the server (turn off for API servers of a distributed deployment)",
+        ),
+    ] = True,
 ) -> None:
     """Serve the API (and, when built, the web UI)."""
+    import os
+
     import uvicorn
 
+    if not worker:
+        # The app is built by uvicorn (in each server process) from the environment.
+        os.environ["ATHANOR_EMBEDDED_WORKER"] = "false"
+        get_settings.cache_clear()
     settings = _settings()
+    mode = "with embedded worker" if settings.embedded_worker else "no worker"
     console.print(
-        f"[bold green]Athanor[/bold green] serving at http://{host}:{port} ({settings.environment.value}, {settings.database_backend})"
+        f"[bold green]Athanor[/bold green] serving at http://{host}:{port} ({settings.environment.value}, {settings.database_backend}, {mode})"
     )
     uvicorn.run(
         "athanor.app:create_app",
@@ -55,8 +69,9 @@ def worker(
     queues: Annotated[str, typer.Option(help="Comma-separated queues")] = "interactive,default,batch,export",
     concurrency: Annotated[int, typer.Option(help="Worker slots")] = 2,
     beat: Annotated[bool, typer.Option(help="Also run the periodic scheduler (in one worker only)")] = False,
+    pool: Annotated[str, typer.Option(help="prefork (resizable, hard time limits) or threads")] = "prefork",
 ) -> None:
-    """Run a Celery worker on the configured broker."""
+    """Run a Celery worker on the configured broker (Redis or RabbitMQ)."""
     settings = _settings()
     if not settings.broker_url:
         console.print(
@@ -65,7 +80,20 @@ def worker(
         raise typer.Exit(2)
     from athanor.workers.celery_app import celery_app
 
-    argv = ["worker", "--queues", queues, "--concurrency", str(concurrency), "--loglevel", "INFO"]
+    if pool not in {"prefork", "threads"}:
+        console.print("[red]--pool must be prefork or threads.[/red]")
+        raise typer.Exit(2)
+    argv = [
+        "worker",
+        "--queues",
+        queues,
+        "--concurrency",
+        str(concurrency),
+        "--pool",
+        pool,
+        "--loglevel",
+        "INFO",
+    ]
     celery_app.worker_main([*argv, "--beat"] if beat else argv)
 
 

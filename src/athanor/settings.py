@@ -70,6 +70,18 @@ class Settings(BaseSettings):
     otel_exporter: str = Field(default="none", pattern="^(none|console|otlp)$")
     otel_endpoint: str | None = None
     service_name: str = "athanor"
+    # Workers. `athanor serve` runs one inside the server unless this is off (`--no-worker`).
+    embedded_worker: bool = True
+    embedded_worker_concurrency: int = Field(default=4, ge=1, le=64)
+    worker_heartbeat_seconds: float = Field(default=5.0, ge=0.2, le=300)
+    # A worker silent this many heartbeats is lost; half as many (at least two) and it is late.
+    worker_lost_after_heartbeats: int = Field(default=3, ge=2, le=100)
+    # Share of failed tasks in the last heartbeat above which a worker is degraded.
+    worker_degraded_error_rate: float = Field(default=0.5, gt=0, le=1)
+    # The wait a queued task should see at most: the scaling recommendation's target.
+    queue_latency_target_seconds: float = Field(default=30.0, gt=0)
+    # Redis only: an unacknowledged task goes back to its queue after this long.
+    broker_visibility_timeout: int = Field(default=3600, ge=60)
     # The built web app; the default is the repository's web/dist next to src/.
     web_dist: Path = Path(__file__).resolve().parents[2] / "web" / "dist"
 

@@ -16,6 +16,25 @@ from athanor.levels.models import FeatureUsage, Level, LevelSubscription
 from athanor.outbox.models import OutboxEvent
 from athanor.tenancy.models import Invitation, Membership, Tenant
 from athanor.wallet.models import LedgerEntry, LedgerTransaction, TokenLot, WalletAccount, WalletHold
+from athanor.workflows.models import (
+    NodeRun,
+    QualityEvaluation,
+    WebhookSecret,
+    Workflow,
+    WorkflowRun,
+    WorkflowTemplate,
+    WorkflowTrigger,
+    WorkflowVersion,
+)
+from athanor.workers.models import (
+    DeadLetter,
+    QueueMetric,
+    TaskFailure,
+    TaskReceipt,
+    Worker,
+    WorkerEvent,
+    WorkerMetric,
+)
 
 __all__ = [
     "AiModel",
@@ -25,6 +44,7 @@ __all__ = [
     "AuditEvent",
     "AuthSession",
     "Base",
+    "DeadLetter",
     "Deployment",
     "DeploymentMetric",
     "Engine",
@@ -39,12 +59,26 @@ __all__ = [
     "LevelSubscription",
     "Membership",
     "ModelPriceOverride",
+    "NodeRun",
     "OneTimeToken",
     "OutboxEvent",
     "ProviderConnection",
+    "QualityEvaluation",
+    "QueueMetric",
+    "TaskFailure",
+    "TaskReceipt",
     "Tenant",
     "TokenLot",
     "User",
     "WalletAccount",
     "WalletHold",
+    "WebhookSecret",
+    "Worker",
+    "WorkerEvent",
+    "WorkerMetric",
+    "Workflow",
+    "WorkflowRun",
+    "WorkflowTemplate",
+    "WorkflowTrigger",
+    "WorkflowVersion",
 ]

@@ -86,6 +86,7 @@ class ExecutionSource(StrEnum):
     API = "api"
     GATEWAY = "gateway"
     PLAYGROUND = "playground"
+    WORKFLOW = "workflow"
 
 
 class Execution(TenantOwned, Base):

@@ -33,11 +33,9 @@ from athanor.engines.schemas import (
     VersionRead,
     VersionSpec,
 )
-from athanor.engines.templates import render
 from athanor.execution import flow
 from athanor.execution.sse import sse_response
 from athanor.gateway.router import caller_of
-from athanor.providers.types import ChatRequest, Message
 from athanor.runtime import Runtime
 from athanor.tenancy.permissions import Permission
 
@@ -239,26 +237,6 @@ async def set_assignments(
     )
 
 
-def _chat_request(version: EngineVersion, inputs: dict[str, Any]) -> ChatRequest:
-    prompt = render(version.prompt_template, inputs, version.input_schema)
-    messages: list[Message] = []
-    if version.system_prompt:
-        messages.append(
-            Message(role="system", content=render(version.system_prompt, inputs, version.input_schema))
-        )
-    messages.append(Message(role="user", content=prompt))
-    parameters = version.parameters
-    return ChatRequest(
-        messages=tuple(messages),
-        model="",
-        max_tokens=parameters.get("max_tokens"),
-        temperature=parameters.get("temperature"),
-        top_p=parameters.get("top_p"),
-        stop=tuple(parameters.get("stop", ())),
-        response_format=version.output_schema or "text",
-    )
-
-
 async def _run(
     session: AsyncSession,
     runtime: Runtime,
@@ -270,7 +248,7 @@ async def _run(
     idempotency_key: str | None = None,
 ) -> Response:
     spec = flow.CallSpec(
-        request=_chat_request(version, body.inputs),
+        request=service.chat_request(version, body.inputs),
         model_slug=version.model_slug,
         source=source,
         stream=body.stream,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +26,8 @@ from athanor.engines.exceptions import (
 )
 from athanor.engines.models import Engine, EngineAssignment, EngineVersion, VersionStatus
 from athanor.engines.schemas import FieldChange, VersionSpec
+from athanor.engines.templates import render
+from athanor.providers.types import ChatRequest, Message
 
 DIFFED_FIELDS = (
     "model_slug",
@@ -228,3 +231,24 @@ async def check_assigned(
     if any(row.user_id == user_id or (level_id is not None and row.level_id == level_id) for row in rows):
         return
     raise NotAssigned()
+
+
+def chat_request(version: EngineVersion, inputs: dict[str, Any]) -> ChatRequest:
+    """The call an engine version makes for these inputs (checked, then rendered)."""
+    prompt = render(version.prompt_template, inputs, version.input_schema)
+    messages: list[Message] = []
+    if version.system_prompt:
+        messages.append(
+            Message(role="system", content=render(version.system_prompt, inputs, version.input_schema))
+        )
+    messages.append(Message(role="user", content=prompt))
+    parameters = version.parameters
+    return ChatRequest(
+        messages=tuple(messages),
+        model="",
+        max_tokens=parameters.get("max_tokens"),
+        temperature=parameters.get("temperature"),
+        top_p=parameters.get("top_p"),
+        stop=tuple(parameters.get("stop", ())),
+        response_format=version.output_schema or "text",
+    )

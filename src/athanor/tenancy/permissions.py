@@ -25,6 +25,8 @@ class Permission(StrEnum):
     WALLET_READ = "wallet:read"
     WALLET_MANAGE = "wallet:manage"
     WORKFLOWS_RUN = "workflows:run"
+    WORKFLOWS_READ = "workflows:read"
+    WORKFLOWS_WRITE = "workflows:write"
     FILES_READ = "files:read"
     FILES_WRITE = "files:write"
 
@@ -47,6 +49,7 @@ _VIEWER = frozenset(
         Permission.ENGINES_READ,
         Permission.PROVIDERS_READ,
         Permission.WALLET_READ,
+        Permission.WORKFLOWS_READ,
     }
 )
 _MEMBER = _VIEWER | {
@@ -61,6 +64,7 @@ _ADMIN = _MEMBER | {
     Permission.API_KEYS_MANAGE,
     Permission.AUDIT_READ,
     Permission.ENGINES_WRITE,
+    Permission.WORKFLOWS_WRITE,
     Permission.EXECUTIONS_READ_ALL,
     Permission.PROVIDERS_MANAGE,
     Permission.LEVELS_MANAGE,
@@ -78,7 +82,9 @@ SCOPE_PERMISSIONS: dict[Scope, frozenset[Permission]] = {
     Scope.ENGINES_EXECUTE: frozenset(
         {Permission.ENGINES_EXECUTE, Permission.ENGINES_READ, Permission.WALLET_READ, Permission.TENANT_READ}
     ),
-    Scope.WORKFLOWS_RUN: frozenset({Permission.WORKFLOWS_RUN, Permission.TENANT_READ}),
+    Scope.WORKFLOWS_RUN: frozenset(
+        {Permission.WORKFLOWS_RUN, Permission.WORKFLOWS_READ, Permission.TENANT_READ}
+    ),
     Scope.FILES_READ: frozenset({Permission.FILES_READ, Permission.TENANT_READ}),
     Scope.FILES_WRITE: frozenset({Permission.FILES_READ, Permission.FILES_WRITE, Permission.TENANT_READ}),
     Scope.ADMIN: frozenset(_ADMIN),
