@@ -15,6 +15,7 @@ from athanor.apikeys.models import ApiKey
 from athanor.auth import service as auth_service
 from athanor.db.scope import DbScope, set_scope
 from athanor.demo_ai import seed_ai_demo
+from athanor.workflows.seed_data import seed_templates
 from athanor.runtime import Runtime
 from athanor.tenancy import service as tenancy_service
 from athanor.tenancy.models import Role, Tenant
@@ -57,6 +58,8 @@ async def seed_demo(runtime: Runtime) -> DemoCredentials:
         secret = await _demo_key(session, runtime, tenant.id, user.id)
         await set_scope(session, DbScope.for_tenant(tenant.id, user.id))
         await seed_ai_demo(session, user.id)
+        await set_scope(session, DbScope.for_platform(user.id))
+        await seed_templates(session)
     return DemoCredentials(
         url=runtime.settings.public_url,
         email=DEMO_EMAIL,

@@ -33,7 +33,10 @@ async def owner(runtime: Runtime) -> Member:
     assert member.tenant_id is not None
     await add_deployment(runtime, member.tenant_id)
     await give_tokens(runtime, member.tenant_id, member.user_id, TOKENS)
-    async with runtime.db.session(DbScope.for_tenant(member.tenant_id, member.user_id)) as session, session.begin():
+    async with (
+        runtime.db.session(DbScope.for_tenant(member.tenant_id, member.user_id)) as session,
+        session.begin(),
+    ):
         engine, version = await engines.create_engine(
             session,
             slug=ENGINE,
@@ -64,9 +67,13 @@ def engine_node(node_id: str, text: str) -> dict[str, Any]:
     return {"id": node_id, "type": "engine", "config": {"engine": ENGINE, "inputs": {"text": text}}}
 
 
-async def published(client: httpx.AsyncClient, who: Member, definition: dict[str, Any], slug: str = "flow") -> str:
+async def published(
+    client: httpx.AsyncClient, who: Member, definition: dict[str, Any], slug: str = "flow"
+) -> str:
     created = await client.post(
-        "/api/workflows", json={"slug": slug, "name": slug.title(), "definition": definition}, headers=who.headers
+        "/api/workflows",
+        json={"slug": slug, "name": slug.title(), "definition": definition},
+        headers=who.headers,
     )
     assert created.status_code == 201, created.text
     workflow_id = str(created.json()["id"])
@@ -82,7 +89,12 @@ async def start(client: httpx.AsyncClient, who: Member, workflow_id: str, **body
 
 
 async def wait_for(
-    client: httpx.AsyncClient, who: Member, run_id: str, *, until: tuple[str, ...] = ("succeeded", "failed", "cancelled"), seconds: float = 30
+    client: httpx.AsyncClient,
+    who: Member,
+    run_id: str,
+    *,
+    until: tuple[str, ...] = ("succeeded", "failed", "cancelled"),
+    seconds: float = 30,
 ) -> dict[str, Any]:
     """The run once its status is one of `until` (or a node is waiting, with `until=("waiting",)`)."""
     deadline = asyncio.get_running_loop().time() + seconds
@@ -92,9 +104,13 @@ async def wait_for(
         if run["status"] in until or waiting:
             return dict(run)
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"run {run_id} still {run['status']}: {[(n['node_id'], n['status']) for n in run['nodes']]}")
+            raise AssertionError(
+                f"run {run_id} still {run['status']}: {[(n['node_id'], n['status']) for n in run['nodes']]}"
+            )
         await asyncio.sleep(0.05)
 
 
 def node(run: dict[str, Any], node_id: str, item_index: int = -1) -> dict[str, Any]:
-    return next(item for item in run["nodes"] if item["node_id"] == node_id and item["item_index"] == item_index)
+    return next(
+        item for item in run["nodes"] if item["node_id"] == node_id and item["item_index"] == item_index
+    )

@@ -41,7 +41,10 @@ DIAMOND = {
 
 
 async def test_a_diamond_with_a_map_runs_to_the_end(
-    client: httpx.AsyncClient, runtime: Runtime, owner: Member, worker: EmbeddedWorker  # noqa: F811
+    client: httpx.AsyncClient,
+    runtime: Runtime,
+    owner: Member,
+    worker: EmbeddedWorker,  # noqa: F811
 ) -> None:
     workflow_id = await published(client, owner, DIAMOND)
     run_id = await start(client, owner, workflow_id, inputs={"topic": "bees"})
@@ -78,14 +81,20 @@ BRANCHES = {
 
 
 async def test_the_branch_not_taken_is_skipped_and_the_join_still_runs(
-    client: httpx.AsyncClient, owner: Member, worker: EmbeddedWorker  # noqa: F811
+    client: httpx.AsyncClient,
+    owner: Member,
+    worker: EmbeddedWorker,  # noqa: F811
 ) -> None:
     workflow_id = await published(client, owner, BRANCHES)
     run = await wait_for(client, owner, await start(client, owner, workflow_id, inputs={"score": 0.9}))
 
     assert run["status"] == "succeeded"
     assert node(run, "check")["port"] == "true"
-    assert [node(run, name)["status"] for name in ("good", "bad", "after_bad")] == ["succeeded", "skipped", "skipped"]
+    assert [node(run, name)["status"] for name in ("good", "bad", "after_bad")] == [
+        "succeeded",
+        "skipped",
+        "skipped",
+    ]
     assert node(run, "done")["output"] == {"good": {"text": "good"}}
 
 
@@ -105,7 +114,9 @@ APPROVAL = {
 
 
 async def test_an_approval_waits_for_a_person_and_follows_the_decision(
-    client: httpx.AsyncClient, owner: Member, worker: EmbeddedWorker  # noqa: F811
+    client: httpx.AsyncClient,
+    owner: Member,
+    worker: EmbeddedWorker,  # noqa: F811
 ) -> None:
     workflow_id = await published(client, owner, APPROVAL)
     approved_id = await start(client, owner, workflow_id)
@@ -130,13 +141,21 @@ async def test_an_approval_waits_for_a_person_and_follows_the_decision(
 
     approved = await wait_for(client, owner, approved_id)
     rejected = await wait_for(client, owner, rejected_id)
-    assert (node(approved, "publish")["status"], node(approved, "discard")["status"]) == ("succeeded", "skipped")
-    assert (node(rejected, "publish")["status"], node(rejected, "discard")["status"]) == ("skipped", "succeeded")
+    assert (node(approved, "publish")["status"], node(approved, "discard")["status"]) == (
+        "succeeded",
+        "skipped",
+    )
+    assert (node(rejected, "publish")["status"], node(rejected, "discard")["status"]) == (
+        "skipped",
+        "succeeded",
+    )
     assert node(approved, "review")["output"]["comment"] == "looked at it"
 
 
 async def test_pause_holds_new_nodes_resume_goes_on_cancel_stops(
-    client: httpx.AsyncClient, owner: Member, worker: EmbeddedWorker  # noqa: F811
+    client: httpx.AsyncClient,
+    owner: Member,
+    worker: EmbeddedWorker,  # noqa: F811
 ) -> None:
     workflow_id = await published(client, owner, APPROVAL)
     run_id = await start(client, owner, workflow_id)
@@ -144,7 +163,9 @@ async def test_pause_holds_new_nodes_resume_goes_on_cancel_stops(
 
     paused = await client.post(f"/api/workflow-runs/{run_id}/pause", headers=owner.headers)
     assert paused.json()["status"] == "paused"
-    await client.post(f"/api/workflow-runs/{run_id}/approvals/review", json={"approved": True}, headers=owner.headers)
+    await client.post(
+        f"/api/workflow-runs/{run_id}/approvals/review", json={"approved": True}, headers=owner.headers
+    )
     held = (await client.get(f"/api/workflow-runs/{run_id}", headers=owner.headers)).json()
     assert node(held, "publish")["status"] == "queued"
 
@@ -162,12 +183,16 @@ async def test_pause_holds_new_nodes_resume_goes_on_cancel_stops(
 
 
 async def test_rerun_from_a_node_keeps_what_came_before(
-    client: httpx.AsyncClient, owner: Member, worker: EmbeddedWorker  # noqa: F811
+    client: httpx.AsyncClient,
+    owner: Member,
+    worker: EmbeddedWorker,  # noqa: F811
 ) -> None:
     workflow_id = await published(client, owner, DIAMOND)
     run_id = await start(client, owner, workflow_id, inputs={"topic": "ants"})
     first = await wait_for(client, owner, run_id)
-    rerun = await client.post(f"/api/workflow-runs/{run_id}/rerun", json={"node_id": "both"}, headers=owner.headers)
+    rerun = await client.post(
+        f"/api/workflow-runs/{run_id}/rerun", json={"node_id": "both"}, headers=owner.headers
+    )
     assert rerun.status_code == 200, rerun.text
     second = await wait_for(client, owner, run_id)
 
@@ -175,7 +200,9 @@ async def test_rerun_from_a_node_keeps_what_came_before(
     assert node(second, "left")["id"] == node(first, "left")["id"]
     assert node(second, "both")["id"] != node(first, "both")["id"]
     assert second["output"] == first["output"]
-    unknown = await client.post(f"/api/workflow-runs/{run_id}/rerun", json={"node_id": "nope"}, headers=owner.headers)
+    unknown = await client.post(
+        f"/api/workflow-runs/{run_id}/rerun", json={"node_id": "nope"}, headers=owner.headers
+    )
     assert unknown.status_code == 404
 
 
@@ -203,7 +230,9 @@ GATED = {
 
 
 async def test_a_quality_gate_sends_the_node_back_with_feedback(
-    client: httpx.AsyncClient, owner: Member, worker: EmbeddedWorker  # noqa: F811
+    client: httpx.AsyncClient,
+    owner: Member,
+    worker: EmbeddedWorker,  # noqa: F811
 ) -> None:
     workflow_id = await published(client, owner, GATED)
     run = await wait_for(client, owner, await start(client, owner, workflow_id))
@@ -216,9 +245,18 @@ async def test_a_quality_gate_sends_the_node_back_with_feedback(
 
 
 async def test_a_failing_gate_without_retries_fails_the_run(
-    client: httpx.AsyncClient, owner: Member, worker: EmbeddedWorker  # noqa: F811
+    client: httpx.AsyncClient,
+    owner: Member,
+    worker: EmbeddedWorker,  # noqa: F811
 ) -> None:
-    strict = {**GATED, "nodes": [GATED["nodes"][0], {**GATED["nodes"][1], "config": {**GATED["nodes"][1]["config"], "on_fail": "fail"}}, GATED["nodes"][2]]}
+    strict = {
+        **GATED,
+        "nodes": [
+            GATED["nodes"][0],
+            {**GATED["nodes"][1], "config": {**GATED["nodes"][1]["config"], "on_fail": "fail"}},
+            GATED["nodes"][2],
+        ],
+    }
     workflow_id = await published(client, owner, strict)
     run = await wait_for(client, owner, await start(client, owner, workflow_id))
 
@@ -228,7 +266,10 @@ async def test_a_failing_gate_without_retries_fails_the_run(
 
 
 async def test_a_budget_cap_stops_the_run_cleanly(
-    client: httpx.AsyncClient, runtime: Runtime, owner: Member, worker: EmbeddedWorker  # noqa: F811
+    client: httpx.AsyncClient,
+    runtime: Runtime,
+    owner: Member,
+    worker: EmbeddedWorker,  # noqa: F811
 ) -> None:
     chain = {
         "nodes": [engine_node("one", "first"), engine_node("two", "second")],

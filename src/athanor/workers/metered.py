@@ -1,7 +1,9 @@
 """The base of every Athanor task: its outcome is counted in the worker's main process.
 
-Celery calls a request's `on_success`/`on_failure` in the worker's main process whatever
-the pool (prefork children included), so the heartbeat there sees every task's result.
+Celery runs a request's `acknowledge` and `on_failure` in the worker's main process
+whatever the pool (prefork children included), so the heartbeat there sees every result.
+(`on_success` cannot be hooked: Celery replaces it in a generated subclass.) With late
+acknowledgement, the app's default, a success is acknowledged exactly once.
 """
 
 from __future__ import annotations
@@ -21,26 +23,29 @@ _NOT_ATTEMPTS = (Ignore, Reject, Terminated)
 
 
 class MeteredRequest(Request):  # type: ignore[misc]
-    def _queue(self) -> str | None:
-        queue: str | None = (self.delivery_info or {}).get("routing_key")
-        return queue
+    _counted = False
 
-    def _elapsed_ms(self) -> int:
-        return int((time.time() - self.time_start) * 1000) if self.time_start else 0
-
-    def on_success(self, failed__retval__runtime: tuple[bool, Any, float], **kwargs: Any) -> None:
-        failed, _retval, runtime = failed__retval__runtime
-        if not failed:  # a failure is passed on to on_failure, which counts it
-            STATS.finished(self._queue(), int(runtime * 1000), failed=False)
-        super().on_success(failed__retval__runtime, **kwargs)
+    def _count(self, *, failed: bool) -> None:
+        if self._counted:
+            return
+        self._counted = True
+        elapsed_ms = int((time.time() - self.time_start) * 1000) if self.time_start else 0
+        STATS.finished((self.delivery_info or {}).get("routing_key"), elapsed_ms, failed=failed)
 
     def on_failure(self, exc_info: Any, send_failed_event: bool = True, return_ok: bool = False) -> None:
         error = exc_info.exception
         if isinstance(error, ExceptionWithTraceback):
             error = error.exc
-        if not isinstance(error, _NOT_ATTEMPTS):
-            STATS.finished(self._queue(), self._elapsed_ms(), failed=True)
+        if isinstance(error, _NOT_ATTEMPTS):
+            self._counted = True  # acknowledged below, but not a result
+        else:
+            self._count(failed=True)
         super().on_failure(exc_info, send_failed_event=send_failed_event, return_ok=return_ok)
+
+    def acknowledge(self) -> None:
+        # Reached without a failure first: the task succeeded.
+        self._count(failed=False)
+        super().acknowledge()
 
 
 class MeteredTask(Task):  # type: ignore[misc]

@@ -80,12 +80,15 @@ class Dispatch:
     """Node runs to publish once the transaction that made them ready has committed."""
 
     now: list[tuple[uuid.UUID, uuid.UUID]] = field(default_factory=list)
-    # (tenant, node run, when): retries after a backoff and delays that end later.
+    # (tenant, node run, when): retries after a backoff.
     later: list[tuple[uuid.UUID, uuid.UUID, datetime]] = field(default_factory=list)
+    # (tenant, node run, when): delays to end.
+    wakes: list[tuple[uuid.UUID, uuid.UUID, datetime]] = field(default_factory=list)
 
     def extend(self, other: Dispatch) -> None:
         self.now += other.now
         self.later += other.later
+        self.wakes += other.wakes
 
 
 def dispatch_of(session: AsyncSession) -> Dispatch:
@@ -112,6 +115,8 @@ def publish(dispatch: Dispatch) -> None:
         tasks.publish(tenant_id, node_run_id)
     for tenant_id, node_run_id, when in dispatch.later:
         tasks.publish(tenant_id, node_run_id, eta=when)
+    for tenant_id, node_run_id, when in dispatch.wakes:
+        tasks.publish_wake(tenant_id, node_run_id, eta=when)
 
 
 # Definitions of versions, parsed once per process (a published version never changes).
@@ -398,7 +403,7 @@ async def _settle(session: AsyncSession, run: WorkflowRun, node: NodeRun, outcom
     elif isinstance(outcome, Wait):
         node.status, node.due_at, node.output = NodeStatus.WAITING, outcome.due_at, outcome.output
         if outcome.due_at is not None:
-            dispatch_of(session).later.append((run.tenant_id, node.id, outcome.due_at))
+            dispatch_of(session).wakes.append((run.tenant_id, node.id, outcome.due_at))
     elif isinstance(outcome, FanOut):
         await _fan_out(session, run, node, definition, outcome)
     elif isinstance(outcome, StartChild):

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from athanor.db.scope import DbScope
 from athanor.db.types import utcnow
 from athanor.runtime import Runtime
 from athanor.workers.celery_app import celery_app
@@ -23,6 +24,7 @@ from athanor.workflows import engine, service
 from athanor.workflows.models import Trigger
 
 NODE_TASK = "athanor.workflows.run_node"
+WAKE_TASK = "athanor.workflows.wake_node"
 NODE_QUEUE = "default"
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
@@ -34,6 +36,24 @@ def publish(tenant_id: uuid.UUID, node_run_id: uuid.UUID, *, eta: datetime | Non
         queue=NODE_QUEUE,
         eta=eta,
     )
+
+
+def publish_wake(tenant_id: uuid.UUID, node_run_id: uuid.UUID, *, eta: datetime) -> None:
+    celery_app.send_task(
+        WAKE_TASK, kwargs={"tenant_id": str(tenant_id), "node_run_id": str(node_run_id)}, queue=NODE_QUEUE, eta=eta
+    )
+
+
+@celery_app.task(name=WAKE_TASK, ignore_result=True)
+def wake_node(tenant_id: str, node_run_id: str) -> None:
+    """End a delay (the reaper does it too, should this message be lost)."""
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.db.session(DbScope.for_tenant(uuid.UUID(tenant_id))) as session:
+            await engine.wake(session, uuid.UUID(node_run_id))
+            await engine.commit_and_dispatch(session)
+
+    run_async(work)
 
 
 @celery_app.task(name=NODE_TASK, acks_late=True, ignore_result=True)

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, nodes
+from jinja2 import StrictUndefined, TemplateError, meta, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -84,7 +84,8 @@ def parse(value: str, *, expression: bool = False) -> nodes.Node:
 
 def references(tree: nodes.Node) -> tuple[set[str], set[str], set[str]]:
     """(top-level names, node ids under `nodes.`, input names under `inputs.`)."""
-    names = {node.name for node in tree.find_all(nodes.Name) if node.ctx == "load"}
+    # Names the template reads without defining them (loop variables are its own).
+    names = set(meta.find_undeclared_variables(tree))
     node_ids: set[str] = set()
     input_names: set[str] = set()
     for found in tree.find_all((nodes.Getattr, nodes.Getitem)):

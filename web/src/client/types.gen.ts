@@ -622,6 +622,106 @@ export type CommonOptions = {
 };
 
 /**
+ * DeadLetterRead
+ */
+export type DeadLetterRead = {
+    /**
+     * Args
+     */
+    args: Array<unknown>;
+    /**
+     * Attempts
+     */
+    attempts: number;
+    /**
+     * Exception Type
+     */
+    exception_type: string;
+    /**
+     * Failed At
+     */
+    failed_at: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Kwargs
+     */
+    kwargs: {
+        [key: string]: unknown;
+    };
+    /**
+     * Message
+     */
+    message: string;
+    /**
+     * Priority
+     */
+    priority: number | null;
+    /**
+     * Queue
+     */
+    queue: string | null;
+    /**
+     * Requeued At
+     */
+    requeued_at: string | null;
+    /**
+     * Requeued By
+     */
+    requeued_by: string | null;
+    /**
+     * Requeued Task Id
+     */
+    requeued_task_id: string | null;
+    /**
+     * Task Id
+     */
+    task_id: string;
+    /**
+     * Task Name
+     */
+    task_name: string;
+    /**
+     * Tenant Id
+     */
+    tenant_id: string | null;
+    /**
+     * Traceback
+     */
+    traceback: string;
+    /**
+     * Worker Name
+     */
+    worker_name: string | null;
+};
+
+/**
+ * Decision
+ */
+export type Decision = {
+    /**
+     * Approved
+     */
+    approved: boolean;
+    /**
+     * Comment
+     */
+    comment?: string;
+};
+
+/**
+ * DefinitionCheck
+ */
+export type DefinitionCheck = {
+    /**
+     * Definition
+     */
+    definition: unknown;
+};
+
+/**
  * DeploymentCreate
  */
 export type DeploymentCreate = {
@@ -868,7 +968,7 @@ export type EngineDetail = {
     /**
      * Versions
      */
-    versions: Array<VersionRead>;
+    versions: Array<AthanorEnginesSchemasVersionRead>;
 };
 
 /**
@@ -944,6 +1044,55 @@ export type EntryRead = {
      * User Id
      */
     user_id: string | null;
+};
+
+/**
+ * EvaluationRead
+ */
+export type EvaluationRead = {
+    /**
+     * Attempt
+     */
+    attempt: number;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Feedback
+     */
+    feedback: string;
+    /**
+     * Gate Node Id
+     */
+    gate_node_id: string;
+    /**
+     * Passed
+     */
+    passed: boolean;
+    /**
+     * Score
+     */
+    score: number;
+    /**
+     * Target Node Id
+     */
+    target_node_id: string;
+};
+
+/**
+ * EventCount
+ */
+export type EventCount = {
+    /**
+     * Count
+     */
+    count: number;
+    /**
+     * Hour
+     */
+    hour: string;
+    kind: WorkerEventKind;
 };
 
 /**
@@ -1183,7 +1332,7 @@ export type ExecutionResult = {
 /**
  * ExecutionSource
  */
-export type ExecutionSource = 'api' | 'gateway' | 'playground';
+export type ExecutionSource = 'api' | 'gateway' | 'playground' | 'workflow';
 
 /**
  * ExecutionStatus
@@ -1325,16 +1474,6 @@ export type GeminiProviderUpdate = {
      * Timeout Seconds
      */
     timeout_seconds?: number | null;
-};
-
-/**
- * Health
- */
-export type Health = {
-    /**
-     * Status
-     */
-    status?: 'ok';
 };
 
 /**
@@ -2129,6 +2268,90 @@ export type NamedToolChoice = {
 };
 
 /**
+ * NodeRunRead
+ */
+export type NodeRunRead = {
+    /**
+     * Attempt
+     */
+    attempt: number;
+    /**
+     * Charged Tokens
+     */
+    charged_tokens: number;
+    /**
+     * Completion Tokens
+     */
+    completion_tokens: number;
+    /**
+     * Cost Nanos
+     */
+    cost_nanos: number;
+    /**
+     * Error Code
+     */
+    error_code: string | null;
+    /**
+     * Error Message
+     */
+    error_message: string | null;
+    /**
+     * Feedback
+     */
+    feedback: string | null;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Inputs
+     */
+    inputs: unknown;
+    /**
+     * Item Index
+     */
+    item_index: number;
+    /**
+     * Node Id
+     */
+    node_id: string;
+    /**
+     * Node Type
+     */
+    node_type: string;
+    /**
+     * Output
+     */
+    output: unknown;
+    /**
+     * Port
+     */
+    port: string | null;
+    /**
+     * Prompt Tokens
+     */
+    prompt_tokens: number;
+    /**
+     * Started At
+     */
+    started_at: string | null;
+    status: NodeStatus;
+    /**
+     * Worker
+     */
+    worker: string | null;
+};
+
+/**
+ * NodeStatus
+ */
+export type NodeStatus = 'pending' | 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+
+/**
  * OpenAIOptions
  */
 export type OpenAiOptions = {
@@ -2277,6 +2500,22 @@ export type PageAuditEventRead = {
 };
 
 /**
+ * Page[DeadLetterRead]
+ */
+export type PageDeadLetterRead = {
+    /**
+     * Items
+     */
+    items: Array<DeadLetterRead>;
+    /**
+     * Next Cursor
+     *
+     * Pass as `cursor` to get the next page
+     */
+    next_cursor: string | null;
+};
+
+/**
  * Page[DeploymentRead]
  */
 export type PageDeploymentRead = {
@@ -2405,6 +2644,22 @@ export type PageProviderRead = {
 };
 
 /**
+ * Page[RunRead]
+ */
+export type PageRunRead = {
+    /**
+     * Items
+     */
+    items: Array<RunRead>;
+    /**
+     * Next Cursor
+     *
+     * Pass as `cursor` to get the next page
+     */
+    next_cursor: string | null;
+};
+
+/**
  * Page[StatementLine]
  */
 export type PageStatementLine = {
@@ -2412,6 +2667,38 @@ export type PageStatementLine = {
      * Items
      */
     items: Array<StatementLine>;
+    /**
+     * Next Cursor
+     *
+     * Pass as `cursor` to get the next page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[TaskFailureRead]
+ */
+export type PageTaskFailureRead = {
+    /**
+     * Items
+     */
+    items: Array<TaskFailureRead>;
+    /**
+     * Next Cursor
+     *
+     * Pass as `cursor` to get the next page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[WorkflowRead]
+ */
+export type PageWorkflowRead = {
+    /**
+     * Items
+     */
+    items: Array<WorkflowRead>;
     /**
      * Next Cursor
      *
@@ -2599,6 +2886,48 @@ export type ProblemField = {
 };
 
 /**
+ * ProblemRead
+ */
+export type ProblemRead = {
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Field
+     */
+    field: string;
+    /**
+     * Message
+     */
+    message: string;
+    /**
+     * Node Id
+     */
+    node_id: string | null;
+    /**
+     * Params
+     */
+    params: {
+        [key: string]: unknown;
+    };
+};
+
+/**
+ * Problems
+ */
+export type Problems = {
+    /**
+     * Problems
+     */
+    problems: Array<ProblemRead>;
+    /**
+     * Valid
+     */
+    valid: boolean;
+};
+
+/**
  * ProfileUpdate
  */
 export type ProfileUpdate = {
@@ -2723,6 +3052,56 @@ export type ProviderTestResult = {
 };
 
 /**
+ * QueueRead
+ */
+export type QueueRead = {
+    /**
+     * Arrival Per Second
+     *
+     * Tasks published per second, last five minutes
+     */
+    arrival_per_second: number;
+    /**
+     * Consumers
+     *
+     * Live workers taking from this queue
+     */
+    consumers: number;
+    /**
+     * Depth
+     */
+    depth: number;
+    /**
+     * Mean Service Seconds
+     */
+    mean_service_seconds: number | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Oldest Age Seconds
+     *
+     * Age of the oldest waiting job (Redis only)
+     */
+    oldest_age_seconds: number | null;
+    /**
+     * Processed Per Second
+     */
+    processed_per_second: number;
+    /**
+     * Recommended Workers
+     *
+     * See workers/scaling.py for the formula
+     */
+    recommended_workers: number;
+    /**
+     * Slots
+     */
+    slots: number;
+};
+
+/**
  * Readiness
  */
 export type Readiness = {
@@ -2781,6 +3160,16 @@ export type RegisterRequest = {
 };
 
 /**
+ * Rerun
+ */
+export type Rerun = {
+    /**
+     * Node Id
+     */
+    node_id: string;
+};
+
+/**
  * ResetPasswordRequest
  */
 export type ResetPasswordRequest = {
@@ -2792,6 +3181,16 @@ export type ResetPasswordRequest = {
      * Token
      */
     token: string;
+};
+
+/**
+ * ResizeRequest
+ */
+export type ResizeRequest = {
+    /**
+     * Concurrency
+     */
+    concurrency: number;
 };
 
 /**
@@ -2835,6 +3234,38 @@ export type Restrictions = {
 };
 
 /**
+ * RevokeRead
+ */
+export type RevokeRead = {
+    /**
+     * Revoked
+     *
+     * False when the task had already finished
+     */
+    revoked: boolean;
+    /**
+     * Task Id
+     */
+    task_id: string;
+    /**
+     * Terminate
+     */
+    terminate: boolean;
+};
+
+/**
+ * RevokeRequest
+ */
+export type RevokeRequest = {
+    /**
+     * Terminate
+     *
+     * Also stop it if running (prefork workers)
+     */
+    terminate?: boolean;
+};
+
+/**
  * Role
  */
 export type Role = 'owner' | 'admin' | 'member' | 'viewer';
@@ -2864,6 +3295,179 @@ export type RoutingUpdate = {
      */
     strategy: Strategy | null;
 };
+
+/**
+ * RunCreate
+ */
+export type RunCreate = {
+    /**
+     * Budget Tokens
+     */
+    budget_tokens?: number | null;
+    /**
+     * Inputs
+     */
+    inputs?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Version
+     */
+    version?: number | null;
+};
+
+/**
+ * RunDetail
+ */
+export type RunDetail = {
+    /**
+     * Budget Tokens
+     */
+    budget_tokens: number | null;
+    /**
+     * Charged Tokens
+     */
+    charged_tokens: number;
+    /**
+     * Completion Tokens
+     */
+    completion_tokens: number;
+    /**
+     * Cost Nanos
+     */
+    cost_nanos: number;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Error Code
+     */
+    error_code: string | null;
+    /**
+     * Error Message
+     */
+    error_message: string | null;
+    /**
+     * Evaluations
+     */
+    evaluations: Array<EvaluationRead>;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Inputs
+     */
+    inputs: {
+        [key: string]: unknown;
+    };
+    /**
+     * Nodes
+     */
+    nodes: Array<NodeRunRead>;
+    /**
+     * Output
+     */
+    output: unknown;
+    /**
+     * Prompt Tokens
+     */
+    prompt_tokens: number;
+    status: RunStatus;
+    trigger: Trigger;
+    /**
+     * User Id
+     */
+    user_id: string;
+    /**
+     * Version Id
+     */
+    version_id: string;
+    /**
+     * Workflow Id
+     */
+    workflow_id: string;
+};
+
+/**
+ * RunRead
+ */
+export type RunRead = {
+    /**
+     * Budget Tokens
+     */
+    budget_tokens: number | null;
+    /**
+     * Charged Tokens
+     */
+    charged_tokens: number;
+    /**
+     * Completion Tokens
+     */
+    completion_tokens: number;
+    /**
+     * Cost Nanos
+     */
+    cost_nanos: number;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Error Code
+     */
+    error_code: string | null;
+    /**
+     * Error Message
+     */
+    error_message: string | null;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Inputs
+     */
+    inputs: {
+        [key: string]: unknown;
+    };
+    /**
+     * Output
+     */
+    output: unknown;
+    /**
+     * Prompt Tokens
+     */
+    prompt_tokens: number;
+    status: RunStatus;
+    trigger: Trigger;
+    /**
+     * User Id
+     */
+    user_id: string;
+    /**
+     * Version Id
+     */
+    version_id: string;
+    /**
+     * Workflow Id
+     */
+    workflow_id: string;
+};
+
+/**
+ * RunStatus
+ */
+export type RunStatus = 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
 
 /**
  * SchemaFormat
@@ -2946,6 +3550,20 @@ export type StatementLine = {
 };
 
 /**
+ * StatusRead
+ */
+export type StatusRead = {
+    /**
+     * Queues
+     */
+    queues: Array<QueueRead>;
+    /**
+     * Workers
+     */
+    workers: Array<WorkerRead>;
+};
+
+/**
  * Strategy
  */
 export type Strategy = 'round_robin' | 'weighted' | 'least_latency' | 'least_cost' | 'least_busy' | 'fallback';
@@ -2997,6 +3615,126 @@ export type SwitchTenantRequest = {
      * Tenant Id
      */
     tenant_id: string;
+};
+
+/**
+ * TaskFailureRead
+ */
+export type TaskFailureRead = {
+    /**
+     * Attempt
+     */
+    attempt: number;
+    /**
+     * Exception Type
+     */
+    exception_type: string;
+    /**
+     * Failed At
+     */
+    failed_at: string;
+    /**
+     * Final
+     */
+    final: boolean;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Message
+     */
+    message: string;
+    /**
+     * Queue
+     */
+    queue: string | null;
+    /**
+     * Subject
+     */
+    subject: {
+        [key: string]: unknown;
+    };
+    /**
+     * Task Id
+     */
+    task_id: string;
+    /**
+     * Task Name
+     */
+    task_name: string;
+    /**
+     * Tenant Id
+     */
+    tenant_id: string | null;
+    /**
+     * Traceback
+     */
+    traceback: string;
+    /**
+     * Worker Name
+     */
+    worker_name: string | null;
+};
+
+/**
+ * TemplateRead
+ */
+export type TemplateRead = {
+    /**
+     * Category
+     */
+    category: string;
+    /**
+     * Definition
+     */
+    definition: {
+        [key: string]: unknown;
+    };
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Shared
+     */
+    shared: boolean;
+    /**
+     * Slug
+     */
+    slug: string;
+};
+
+/**
+ * TemplateShare
+ */
+export type TemplateShare = {
+    /**
+     * Category
+     */
+    category?: string;
+};
+
+/**
+ * TemplateUse
+ */
+export type TemplateUse = {
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Slug
+     */
+    slug: string;
 };
 
 /**
@@ -3281,6 +4019,111 @@ export type Transfer = {
 };
 
 /**
+ * Trigger
+ */
+export type Trigger = 'api' | 'api_key' | 'schedule' | 'webhook' | 'workflow';
+
+/**
+ * TriggerCreate
+ */
+export type TriggerCreate = {
+    /**
+     * Cron
+     */
+    cron?: string | null;
+    /**
+     * Inputs
+     */
+    inputs?: {
+        [key: string]: unknown;
+    };
+    kind: TriggerKind;
+};
+
+/**
+ * TriggerCreated
+ */
+export type TriggerCreated = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Cron
+     */
+    cron: string | null;
+    /**
+     * Enabled
+     */
+    enabled: boolean;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Inputs
+     */
+    inputs: {
+        [key: string]: unknown;
+    };
+    kind: TriggerKind;
+    /**
+     * Last Run At
+     */
+    last_run_at: string | null;
+    /**
+     * Next Run At
+     */
+    next_run_at: string | null;
+    /**
+     * Url
+     */
+    url?: string | null;
+};
+
+/**
+ * TriggerKind
+ */
+export type TriggerKind = 'schedule' | 'webhook';
+
+/**
+ * TriggerRead
+ */
+export type TriggerRead = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Cron
+     */
+    cron: string | null;
+    /**
+     * Enabled
+     */
+    enabled: boolean;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Inputs
+     */
+    inputs: {
+        [key: string]: unknown;
+    };
+    kind: TriggerKind;
+    /**
+     * Last Run At
+     */
+    last_run_at: string | null;
+    /**
+     * Next Run At
+     */
+    next_run_at: string | null;
+};
+
+/**
  * Usage
  *
  * Where the member stands against a restriction; `limit` is null when unlimited.
@@ -3349,9 +4192,460 @@ export type VersionDiff = {
 };
 
 /**
+ * VersionSpec
+ *
+ * Everything a version defines; published versions never change.
+ */
+export type VersionSpec = {
+    /**
+     * Input Schema
+     */
+    input_schema?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Model
+     */
+    model: string;
+    /**
+     * Notes
+     */
+    notes?: string;
+    /**
+     * Output Schema
+     */
+    output_schema?: {
+        [key: string]: unknown;
+    } | null;
+    parameters?: Parameters;
+    /**
+     * Prompt Template
+     */
+    prompt_template: string;
+    routing_strategy?: Strategy | null;
+    /**
+     * System Prompt
+     */
+    system_prompt?: string;
+};
+
+/**
+ * VersionStatus
+ */
+export type VersionStatus = 'draft' | 'published' | 'retired';
+
+/**
+ * VersionWrite
+ */
+export type VersionWrite = {
+    /**
+     * Definition
+     */
+    definition: {
+        [key: string]: unknown;
+    };
+    /**
+     * Notes
+     */
+    notes?: string;
+};
+
+/**
+ * WalletRead
+ */
+export type WalletRead = {
+    /**
+     * Account Id
+     */
+    account_id: string;
+    /**
+     * Available
+     *
+     * balance - held
+     */
+    available: number;
+    /**
+     * Balance
+     */
+    balance: number;
+    /**
+     * Held
+     *
+     * Set aside for calls in flight
+     */
+    held: number;
+    kind: AccountKind;
+    /**
+     * User Id
+     */
+    user_id: string | null;
+};
+
+/**
+ * WorkerDetail
+ */
+export type WorkerDetail = {
+    /**
+     * Embedded
+     */
+    embedded: boolean;
+    /**
+     * Events
+     */
+    events: Array<WorkerEventRead>;
+    /**
+     * Failed
+     */
+    failed: number;
+    health: AthanorWorkersHealthHealth;
+    /**
+     * Heartbeat Seconds
+     */
+    heartbeat_seconds: number;
+    /**
+     * Host
+     */
+    host: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * In Flight
+     */
+    in_flight: number;
+    /**
+     * Last Heartbeat At
+     */
+    last_heartbeat_at: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Pid
+     */
+    pid: number;
+    /**
+     * Processed
+     */
+    processed: number;
+    /**
+     * Queues
+     */
+    queues: Array<string>;
+    /**
+     * Recent Error Rate
+     */
+    recent_error_rate: number;
+    /**
+     * Series
+     *
+     * Per-minute performance, oldest first
+     */
+    series: Array<WorkerMetricRead>;
+    /**
+     * Slots
+     *
+     * Pool size: tasks the worker can run at once
+     */
+    slots: number;
+    /**
+     * Started At
+     */
+    started_at: string;
+    state: WorkerState;
+    /**
+     * Stopped At
+     */
+    stopped_at: string | null;
+    /**
+     * Utilisation
+     *
+     * in_flight / slots, 0-1
+     */
+    utilisation: number;
+    /**
+     * Version
+     */
+    version: string;
+};
+
+/**
+ * WorkerEventKind
+ */
+export type WorkerEventKind = 'online' | 'offline' | 'heartbeat_missed' | 'task_failed' | 'scaled' | 'draining';
+
+/**
+ * WorkerEventRead
+ */
+export type WorkerEventRead = {
+    /**
+     * Detail
+     */
+    detail: {
+        [key: string]: unknown;
+    };
+    /**
+     * Id
+     */
+    id: string;
+    kind: WorkerEventKind;
+    /**
+     * Occurred At
+     */
+    occurred_at: string;
+    /**
+     * Worker Id
+     */
+    worker_id: string | null;
+};
+
+/**
+ * WorkerMetricRead
+ */
+export type WorkerMetricRead = {
+    /**
+     * Bucket At
+     */
+    bucket_at: string;
+    /**
+     * Failed
+     */
+    failed: number;
+    /**
+     * In Flight Max
+     */
+    in_flight_max: number;
+    /**
+     * Latency Ms Max
+     */
+    latency_ms_max: number;
+    /**
+     * Mean Latency Ms
+     */
+    mean_latency_ms: number | null;
+    /**
+     * Processed
+     */
+    processed: number;
+};
+
+/**
+ * WorkerRead
+ */
+export type WorkerRead = {
+    /**
+     * Embedded
+     */
+    embedded: boolean;
+    /**
+     * Failed
+     */
+    failed: number;
+    health: AthanorWorkersHealthHealth;
+    /**
+     * Heartbeat Seconds
+     */
+    heartbeat_seconds: number;
+    /**
+     * Host
+     */
+    host: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * In Flight
+     */
+    in_flight: number;
+    /**
+     * Last Heartbeat At
+     */
+    last_heartbeat_at: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Pid
+     */
+    pid: number;
+    /**
+     * Processed
+     */
+    processed: number;
+    /**
+     * Queues
+     */
+    queues: Array<string>;
+    /**
+     * Recent Error Rate
+     */
+    recent_error_rate: number;
+    /**
+     * Slots
+     *
+     * Pool size: tasks the worker can run at once
+     */
+    slots: number;
+    /**
+     * Started At
+     */
+    started_at: string;
+    state: WorkerState;
+    /**
+     * Stopped At
+     */
+    stopped_at: string | null;
+    /**
+     * Utilisation
+     *
+     * in_flight / slots, 0-1
+     */
+    utilisation: number;
+    /**
+     * Version
+     */
+    version: string;
+};
+
+/**
+ * WorkerState
+ */
+export type WorkerState = 'running' | 'draining' | 'stopped';
+
+/**
+ * WorkflowCreate
+ */
+export type WorkflowCreate = {
+    /**
+     * Definition
+     */
+    definition: {
+        [key: string]: unknown;
+    };
+    /**
+     * Description
+     */
+    description?: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Slug
+     */
+    slug: string;
+};
+
+/**
+ * WorkflowDetail
+ */
+export type WorkflowDetail = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Latest Version
+     */
+    latest_version: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Published Version
+     */
+    published_version: number | null;
+    /**
+     * Runs
+     */
+    runs: number;
+    /**
+     * Slug
+     */
+    slug: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    /**
+     * Versions
+     */
+    versions: Array<AthanorWorkflowsSchemasVersionRead>;
+};
+
+/**
+ * WorkflowRead
+ */
+export type WorkflowRead = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Latest Version
+     */
+    latest_version: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Published Version
+     */
+    published_version: number | null;
+    /**
+     * Runs
+     */
+    runs: number;
+    /**
+     * Slug
+     */
+    slug: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * WorkflowUpdate
+ */
+export type WorkflowUpdate = {
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+};
+
+/**
  * VersionRead
  */
-export type VersionRead = {
+export type AthanorEnginesSchemasVersionRead = {
     /**
      * Created At
      */
@@ -3407,77 +4701,51 @@ export type VersionRead = {
 };
 
 /**
- * VersionSpec
- *
- * Everything a version defines; published versions never change.
+ * Health
  */
-export type VersionSpec = {
+export type AthanorOpsRouterHealth = {
     /**
-     * Input Schema
+     * Status
      */
-    input_schema?: {
-        [key: string]: unknown;
-    };
-    /**
-     * Model
-     */
-    model: string;
-    /**
-     * Notes
-     */
-    notes?: string;
-    /**
-     * Output Schema
-     */
-    output_schema?: {
-        [key: string]: unknown;
-    } | null;
-    parameters?: Parameters;
-    /**
-     * Prompt Template
-     */
-    prompt_template: string;
-    routing_strategy?: Strategy | null;
-    /**
-     * System Prompt
-     */
-    system_prompt?: string;
+    status?: 'ok';
 };
 
 /**
- * VersionStatus
+ * Health
  */
-export type VersionStatus = 'draft' | 'published' | 'retired';
+export type AthanorWorkersHealthHealth = 'healthy' | 'degraded' | 'lost' | 'offline';
 
 /**
- * WalletRead
+ * VersionRead
  */
-export type WalletRead = {
+export type AthanorWorkflowsSchemasVersionRead = {
     /**
-     * Account Id
+     * Created At
      */
-    account_id: string;
+    created_at: string;
     /**
-     * Available
-     *
-     * balance - held
+     * Definition
      */
-    available: number;
+    definition: {
+        [key: string]: unknown;
+    };
     /**
-     * Balance
+     * Id
      */
-    balance: number;
+    id: string;
     /**
-     * Held
-     *
-     * Set aside for calls in flight
+     * Notes
      */
-    held: number;
-    kind: AccountKind;
+    notes: string;
     /**
-     * User Id
+     * Number
      */
-    user_id: string | null;
+    number: number;
+    /**
+     * Published At
+     */
+    published_at: string | null;
+    status: VersionStatus;
 };
 
 /**
@@ -3803,6 +5071,124 @@ export type OpenAiProviderUpdateWritable = {
      */
     timeout_seconds?: number | null;
 };
+
+export type ListDeadLettersApiAdminDeadLettersGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Pending
+         *
+         * Only those not re-queued yet
+         */
+        pending?: boolean;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page
+         */
+        cursor?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+    };
+    url: '/api/admin/dead-letters';
+};
+
+export type ListDeadLettersApiAdminDeadLettersGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ListDeadLettersApiAdminDeadLettersGetError = ListDeadLettersApiAdminDeadLettersGetErrors[keyof ListDeadLettersApiAdminDeadLettersGetErrors];
+
+export type ListDeadLettersApiAdminDeadLettersGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageDeadLetterRead;
+};
+
+export type ListDeadLettersApiAdminDeadLettersGetResponse = ListDeadLettersApiAdminDeadLettersGetResponses[keyof ListDeadLettersApiAdminDeadLettersGetResponses];
+
+export type RequeueDeadLetterApiAdminDeadLettersDeadLetterIdRequeuePostData = {
+    body?: never;
+    path: {
+        /**
+         * Dead Letter Id
+         */
+        dead_letter_id: string;
+    };
+    query?: never;
+    url: '/api/admin/dead-letters/{dead_letter_id}/requeue';
+};
+
+export type RequeueDeadLetterApiAdminDeadLettersDeadLetterIdRequeuePostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type RequeueDeadLetterApiAdminDeadLettersDeadLetterIdRequeuePostError = RequeueDeadLetterApiAdminDeadLettersDeadLetterIdRequeuePostErrors[keyof RequeueDeadLetterApiAdminDeadLettersDeadLetterIdRequeuePostErrors];
+
+export type RequeueDeadLetterApiAdminDeadLettersDeadLetterIdRequeuePostResponses = {
+    /**
+     * Successful Response
+     */
+    200: DeadLetterRead;
+};
+
+export type RequeueDeadLetterApiAdminDeadLettersDeadLetterIdRequeuePostResponse = RequeueDeadLetterApiAdminDeadLettersDeadLetterIdRequeuePostResponses[keyof RequeueDeadLetterApiAdminDeadLettersDeadLetterIdRequeuePostResponses];
 
 export type ListSharedDeploymentsApiAdminDeploymentsGetData = {
     body?: never;
@@ -4599,6 +5985,171 @@ export type CheckSharedProviderApiAdminProvidersProviderIdTestPostResponses = {
 
 export type CheckSharedProviderApiAdminProvidersProviderIdTestPostResponse = CheckSharedProviderApiAdminProvidersProviderIdTestPostResponses[keyof CheckSharedProviderApiAdminProvidersProviderIdTestPostResponses];
 
+export type ListQueuesApiAdminQueuesGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/admin/queues';
+};
+
+export type ListQueuesApiAdminQueuesGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+    /**
+     * Problem
+     */
+    503: Problem;
+};
+
+export type ListQueuesApiAdminQueuesGetError = ListQueuesApiAdminQueuesGetErrors[keyof ListQueuesApiAdminQueuesGetErrors];
+
+export type ListQueuesApiAdminQueuesGetResponses = {
+    /**
+     * Response List Queues Api Admin Queues Get
+     *
+     * Successful Response
+     */
+    200: Array<QueueRead>;
+};
+
+export type ListQueuesApiAdminQueuesGetResponse = ListQueuesApiAdminQueuesGetResponses[keyof ListQueuesApiAdminQueuesGetResponses];
+
+export type ListTaskFailuresApiAdminTaskFailuresGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Task Name
+         */
+        task_name?: string | null;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page
+         */
+        cursor?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+    };
+    url: '/api/admin/task-failures';
+};
+
+export type ListTaskFailuresApiAdminTaskFailuresGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ListTaskFailuresApiAdminTaskFailuresGetError = ListTaskFailuresApiAdminTaskFailuresGetErrors[keyof ListTaskFailuresApiAdminTaskFailuresGetErrors];
+
+export type ListTaskFailuresApiAdminTaskFailuresGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageTaskFailureRead;
+};
+
+export type ListTaskFailuresApiAdminTaskFailuresGetResponse = ListTaskFailuresApiAdminTaskFailuresGetResponses[keyof ListTaskFailuresApiAdminTaskFailuresGetResponses];
+
+export type RevokeTaskApiAdminTasksTaskIdRevokePostData = {
+    body: RevokeRequest;
+    path: {
+        /**
+         * Task Id
+         *
+         * A Celery task id
+         */
+        task_id: string;
+    };
+    query?: never;
+    url: '/api/admin/tasks/{task_id}/revoke';
+};
+
+export type RevokeTaskApiAdminTasksTaskIdRevokePostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type RevokeTaskApiAdminTasksTaskIdRevokePostError = RevokeTaskApiAdminTasksTaskIdRevokePostErrors[keyof RevokeTaskApiAdminTasksTaskIdRevokePostErrors];
+
+export type RevokeTaskApiAdminTasksTaskIdRevokePostResponses = {
+    /**
+     * Successful Response
+     */
+    200: RevokeRead;
+};
+
+export type RevokeTaskApiAdminTasksTaskIdRevokePostResponse = RevokeTaskApiAdminTasksTaskIdRevokePostResponses[keyof RevokeTaskApiAdminTasksTaskIdRevokePostResponses];
+
 export type ListTenantsApiAdminTenantsGetData = {
     body?: never;
     path?: never;
@@ -4875,6 +6426,394 @@ export type ListUsersApiAdminUsersGetResponses = {
 };
 
 export type ListUsersApiAdminUsersGetResponse = ListUsersApiAdminUsersGetResponses[keyof ListUsersApiAdminUsersGetResponses];
+
+export type ListWorkersApiAdminWorkersGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Include Offline
+         *
+         * Also workers that stopped cleanly
+         */
+        include_offline?: boolean;
+    };
+    url: '/api/admin/workers';
+};
+
+export type ListWorkersApiAdminWorkersGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ListWorkersApiAdminWorkersGetError = ListWorkersApiAdminWorkersGetErrors[keyof ListWorkersApiAdminWorkersGetErrors];
+
+export type ListWorkersApiAdminWorkersGetResponses = {
+    /**
+     * Response List Workers Api Admin Workers Get
+     *
+     * Successful Response
+     */
+    200: Array<WorkerRead>;
+};
+
+export type ListWorkersApiAdminWorkersGetResponse = ListWorkersApiAdminWorkersGetResponses[keyof ListWorkersApiAdminWorkersGetResponses];
+
+export type EventCountsApiAdminWorkersEventCountsGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Hours
+         */
+        hours?: number;
+        /**
+         * Worker Id
+         */
+        worker_id?: string | null;
+    };
+    url: '/api/admin/workers/event-counts';
+};
+
+export type EventCountsApiAdminWorkersEventCountsGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type EventCountsApiAdminWorkersEventCountsGetError = EventCountsApiAdminWorkersEventCountsGetErrors[keyof EventCountsApiAdminWorkersEventCountsGetErrors];
+
+export type EventCountsApiAdminWorkersEventCountsGetResponses = {
+    /**
+     * Response Event Counts Api Admin Workers Event Counts Get
+     *
+     * Successful Response
+     */
+    200: Array<EventCount>;
+};
+
+export type EventCountsApiAdminWorkersEventCountsGetResponse = EventCountsApiAdminWorkersEventCountsGetResponses[keyof EventCountsApiAdminWorkersEventCountsGetResponses];
+
+export type StatusApiAdminWorkersStatusGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/admin/workers/status';
+};
+
+export type StatusApiAdminWorkersStatusGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+    /**
+     * Problem
+     */
+    503: Problem;
+};
+
+export type StatusApiAdminWorkersStatusGetError = StatusApiAdminWorkersStatusGetErrors[keyof StatusApiAdminWorkersStatusGetErrors];
+
+export type StatusApiAdminWorkersStatusGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: StatusRead;
+};
+
+export type StatusApiAdminWorkersStatusGetResponse = StatusApiAdminWorkersStatusGetResponses[keyof StatusApiAdminWorkersStatusGetResponses];
+
+export type StreamApiAdminWorkersStreamGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Seconds
+         *
+         * Stay open this long; clients reconnect
+         */
+        seconds?: number;
+    };
+    url: '/api/admin/workers/stream';
+};
+
+export type StreamApiAdminWorkersStreamGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type StreamApiAdminWorkersStreamGetError = StreamApiAdminWorkersStreamGetErrors[keyof StreamApiAdminWorkersStreamGetErrors];
+
+export type StreamApiAdminWorkersStreamGetResponses = {
+    /**
+     * `status` events
+     */
+    200: unknown;
+};
+
+export type GetWorkerApiAdminWorkersWorkerIdGetData = {
+    body?: never;
+    path: {
+        /**
+         * Worker Id
+         */
+        worker_id: string;
+    };
+    query?: {
+        /**
+         * Minutes
+         *
+         * Performance history span
+         */
+        minutes?: number;
+        /**
+         * Events
+         *
+         * Most recent events
+         */
+        events?: number;
+    };
+    url: '/api/admin/workers/{worker_id}';
+};
+
+export type GetWorkerApiAdminWorkersWorkerIdGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type GetWorkerApiAdminWorkersWorkerIdGetError = GetWorkerApiAdminWorkersWorkerIdGetErrors[keyof GetWorkerApiAdminWorkersWorkerIdGetErrors];
+
+export type GetWorkerApiAdminWorkersWorkerIdGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: WorkerDetail;
+};
+
+export type GetWorkerApiAdminWorkersWorkerIdGetResponse = GetWorkerApiAdminWorkersWorkerIdGetResponses[keyof GetWorkerApiAdminWorkersWorkerIdGetResponses];
+
+export type DrainWorkerApiAdminWorkersWorkerIdDrainPostData = {
+    body?: never;
+    path: {
+        /**
+         * Worker Id
+         */
+        worker_id: string;
+    };
+    query?: never;
+    url: '/api/admin/workers/{worker_id}/drain';
+};
+
+export type DrainWorkerApiAdminWorkersWorkerIdDrainPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+    /**
+     * Problem
+     */
+    503: Problem;
+};
+
+export type DrainWorkerApiAdminWorkersWorkerIdDrainPostError = DrainWorkerApiAdminWorkersWorkerIdDrainPostErrors[keyof DrainWorkerApiAdminWorkersWorkerIdDrainPostErrors];
+
+export type DrainWorkerApiAdminWorkersWorkerIdDrainPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: WorkerRead;
+};
+
+export type DrainWorkerApiAdminWorkersWorkerIdDrainPostResponse = DrainWorkerApiAdminWorkersWorkerIdDrainPostResponses[keyof DrainWorkerApiAdminWorkersWorkerIdDrainPostResponses];
+
+export type ResizeWorkerApiAdminWorkersWorkerIdResizePostData = {
+    body: ResizeRequest;
+    path: {
+        /**
+         * Worker Id
+         */
+        worker_id: string;
+    };
+    query?: never;
+    url: '/api/admin/workers/{worker_id}/resize';
+};
+
+export type ResizeWorkerApiAdminWorkersWorkerIdResizePostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+    /**
+     * Problem
+     */
+    503: Problem;
+};
+
+export type ResizeWorkerApiAdminWorkersWorkerIdResizePostError = ResizeWorkerApiAdminWorkersWorkerIdResizePostErrors[keyof ResizeWorkerApiAdminWorkersWorkerIdResizePostErrors];
+
+export type ResizeWorkerApiAdminWorkersWorkerIdResizePostResponses = {
+    /**
+     * Successful Response
+     */
+    200: WorkerRead;
+};
+
+export type ResizeWorkerApiAdminWorkersWorkerIdResizePostResponse = ResizeWorkerApiAdminWorkersWorkerIdResizePostResponses[keyof ResizeWorkerApiAdminWorkersWorkerIdResizePostResponses];
 
 export type ListApiKeysApiApiKeysGetData = {
     body?: never;
@@ -6636,7 +8575,7 @@ export type CreateVersionApiEnginesEngineIdVersionsPostResponses = {
     /**
      * Successful Response
      */
-    201: VersionRead;
+    201: AthanorEnginesSchemasVersionRead;
 };
 
 export type CreateVersionApiEnginesEngineIdVersionsPostResponse = CreateVersionApiEnginesEngineIdVersionsPostResponses[keyof CreateVersionApiEnginesEngineIdVersionsPostResponses];
@@ -6694,7 +8633,7 @@ export type UpdateVersionApiEnginesEngineIdVersionsNumberPutResponses = {
     /**
      * Successful Response
      */
-    200: VersionRead;
+    200: AthanorEnginesSchemasVersionRead;
 };
 
 export type UpdateVersionApiEnginesEngineIdVersionsNumberPutResponse = UpdateVersionApiEnginesEngineIdVersionsNumberPutResponses[keyof UpdateVersionApiEnginesEngineIdVersionsNumberPutResponses];
@@ -6892,6 +8831,64 @@ export type ReadExecutionApiExecutionsExecutionIdGetResponses = {
 };
 
 export type ReadExecutionApiExecutionsExecutionIdGetResponse = ReadExecutionApiExecutionsExecutionIdGetResponses[keyof ReadExecutionApiExecutionsExecutionIdGetResponses];
+
+export type WebhookApiHooksWorkflowsSecretPostData = {
+    body?: never;
+    path: {
+        /**
+         * Secret
+         */
+        secret: string;
+    };
+    query?: never;
+    url: '/api/hooks/workflows/{secret}';
+};
+
+export type WebhookApiHooksWorkflowsSecretPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type WebhookApiHooksWorkflowsSecretPostError = WebhookApiHooksWorkflowsSecretPostErrors[keyof WebhookApiHooksWorkflowsSecretPostErrors];
+
+export type WebhookApiHooksWorkflowsSecretPostResponses = {
+    /**
+     * Response Webhook Api Hooks Workflows  Secret  Post
+     *
+     * Successful Response
+     */
+    202: {
+        [key: string]: string;
+    };
+};
+
+export type WebhookApiHooksWorkflowsSecretPostResponse = WebhookApiHooksWorkflowsSecretPostResponses[keyof WebhookApiHooksWorkflowsSecretPostResponses];
 
 export type ListInvitationsApiInvitationsGetData = {
     body?: never;
@@ -8991,6 +10988,1382 @@ export type TransferApiWalletTransferPostResponses = {
 
 export type TransferApiWalletTransferPostResponse = TransferApiWalletTransferPostResponses[keyof TransferApiWalletTransferPostResponses];
 
+export type ListRunsApiWorkflowRunsGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Workflow Id
+         */
+        workflow_id?: string | null;
+        /**
+         * Status
+         */
+        status?: RunStatus | null;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page
+         */
+        cursor?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+    };
+    url: '/api/workflow-runs';
+};
+
+export type ListRunsApiWorkflowRunsGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ListRunsApiWorkflowRunsGetError = ListRunsApiWorkflowRunsGetErrors[keyof ListRunsApiWorkflowRunsGetErrors];
+
+export type ListRunsApiWorkflowRunsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageRunRead;
+};
+
+export type ListRunsApiWorkflowRunsGetResponse = ListRunsApiWorkflowRunsGetResponses[keyof ListRunsApiWorkflowRunsGetResponses];
+
+export type ReadRunApiWorkflowRunsRunIdGetData = {
+    body?: never;
+    path: {
+        /**
+         * Run Id
+         */
+        run_id: string;
+    };
+    query?: never;
+    url: '/api/workflow-runs/{run_id}';
+};
+
+export type ReadRunApiWorkflowRunsRunIdGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ReadRunApiWorkflowRunsRunIdGetError = ReadRunApiWorkflowRunsRunIdGetErrors[keyof ReadRunApiWorkflowRunsRunIdGetErrors];
+
+export type ReadRunApiWorkflowRunsRunIdGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: RunDetail;
+};
+
+export type ReadRunApiWorkflowRunsRunIdGetResponse = ReadRunApiWorkflowRunsRunIdGetResponses[keyof ReadRunApiWorkflowRunsRunIdGetResponses];
+
+export type DecideApiWorkflowRunsRunIdApprovalsNodeIdPostData = {
+    body: Decision;
+    path: {
+        /**
+         * Run Id
+         */
+        run_id: string;
+        /**
+         * Node Id
+         */
+        node_id: string;
+    };
+    query?: never;
+    url: '/api/workflow-runs/{run_id}/approvals/{node_id}';
+};
+
+export type DecideApiWorkflowRunsRunIdApprovalsNodeIdPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type DecideApiWorkflowRunsRunIdApprovalsNodeIdPostError = DecideApiWorkflowRunsRunIdApprovalsNodeIdPostErrors[keyof DecideApiWorkflowRunsRunIdApprovalsNodeIdPostErrors];
+
+export type DecideApiWorkflowRunsRunIdApprovalsNodeIdPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: RunDetail;
+};
+
+export type DecideApiWorkflowRunsRunIdApprovalsNodeIdPostResponse = DecideApiWorkflowRunsRunIdApprovalsNodeIdPostResponses[keyof DecideApiWorkflowRunsRunIdApprovalsNodeIdPostResponses];
+
+export type CancelRunApiWorkflowRunsRunIdCancelPostData = {
+    body?: never;
+    path: {
+        /**
+         * Run Id
+         */
+        run_id: string;
+    };
+    query?: never;
+    url: '/api/workflow-runs/{run_id}/cancel';
+};
+
+export type CancelRunApiWorkflowRunsRunIdCancelPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type CancelRunApiWorkflowRunsRunIdCancelPostError = CancelRunApiWorkflowRunsRunIdCancelPostErrors[keyof CancelRunApiWorkflowRunsRunIdCancelPostErrors];
+
+export type CancelRunApiWorkflowRunsRunIdCancelPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: RunDetail;
+};
+
+export type CancelRunApiWorkflowRunsRunIdCancelPostResponse = CancelRunApiWorkflowRunsRunIdCancelPostResponses[keyof CancelRunApiWorkflowRunsRunIdCancelPostResponses];
+
+export type RunEventsApiWorkflowRunsRunIdEventsGetData = {
+    body?: never;
+    path: {
+        /**
+         * Run Id
+         */
+        run_id: string;
+    };
+    query?: never;
+    url: '/api/workflow-runs/{run_id}/events';
+};
+
+export type RunEventsApiWorkflowRunsRunIdEventsGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type RunEventsApiWorkflowRunsRunIdEventsGetError = RunEventsApiWorkflowRunsRunIdEventsGetErrors[keyof RunEventsApiWorkflowRunsRunIdEventsGetErrors];
+
+export type RunEventsApiWorkflowRunsRunIdEventsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: unknown;
+};
+
+export type PauseRunApiWorkflowRunsRunIdPausePostData = {
+    body?: never;
+    path: {
+        /**
+         * Run Id
+         */
+        run_id: string;
+    };
+    query?: never;
+    url: '/api/workflow-runs/{run_id}/pause';
+};
+
+export type PauseRunApiWorkflowRunsRunIdPausePostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type PauseRunApiWorkflowRunsRunIdPausePostError = PauseRunApiWorkflowRunsRunIdPausePostErrors[keyof PauseRunApiWorkflowRunsRunIdPausePostErrors];
+
+export type PauseRunApiWorkflowRunsRunIdPausePostResponses = {
+    /**
+     * Successful Response
+     */
+    200: RunDetail;
+};
+
+export type PauseRunApiWorkflowRunsRunIdPausePostResponse = PauseRunApiWorkflowRunsRunIdPausePostResponses[keyof PauseRunApiWorkflowRunsRunIdPausePostResponses];
+
+export type RerunApiWorkflowRunsRunIdRerunPostData = {
+    body: Rerun;
+    path: {
+        /**
+         * Run Id
+         */
+        run_id: string;
+    };
+    query?: never;
+    url: '/api/workflow-runs/{run_id}/rerun';
+};
+
+export type RerunApiWorkflowRunsRunIdRerunPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type RerunApiWorkflowRunsRunIdRerunPostError = RerunApiWorkflowRunsRunIdRerunPostErrors[keyof RerunApiWorkflowRunsRunIdRerunPostErrors];
+
+export type RerunApiWorkflowRunsRunIdRerunPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: RunDetail;
+};
+
+export type RerunApiWorkflowRunsRunIdRerunPostResponse = RerunApiWorkflowRunsRunIdRerunPostResponses[keyof RerunApiWorkflowRunsRunIdRerunPostResponses];
+
+export type ResumeRunApiWorkflowRunsRunIdResumePostData = {
+    body?: never;
+    path: {
+        /**
+         * Run Id
+         */
+        run_id: string;
+    };
+    query?: never;
+    url: '/api/workflow-runs/{run_id}/resume';
+};
+
+export type ResumeRunApiWorkflowRunsRunIdResumePostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ResumeRunApiWorkflowRunsRunIdResumePostError = ResumeRunApiWorkflowRunsRunIdResumePostErrors[keyof ResumeRunApiWorkflowRunsRunIdResumePostErrors];
+
+export type ResumeRunApiWorkflowRunsRunIdResumePostResponses = {
+    /**
+     * Successful Response
+     */
+    200: RunDetail;
+};
+
+export type ResumeRunApiWorkflowRunsRunIdResumePostResponse = ResumeRunApiWorkflowRunsRunIdResumePostResponses[keyof ResumeRunApiWorkflowRunsRunIdResumePostResponses];
+
+export type ListTemplatesApiWorkflowTemplatesGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/workflow-templates';
+};
+
+export type ListTemplatesApiWorkflowTemplatesGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ListTemplatesApiWorkflowTemplatesGetError = ListTemplatesApiWorkflowTemplatesGetErrors[keyof ListTemplatesApiWorkflowTemplatesGetErrors];
+
+export type ListTemplatesApiWorkflowTemplatesGetResponses = {
+    /**
+     * Response List Templates Api Workflow Templates Get
+     *
+     * Successful Response
+     */
+    200: Array<TemplateRead>;
+};
+
+export type ListTemplatesApiWorkflowTemplatesGetResponse = ListTemplatesApiWorkflowTemplatesGetResponses[keyof ListTemplatesApiWorkflowTemplatesGetResponses];
+
+export type UseTemplateApiWorkflowTemplatesTemplateIdUsePostData = {
+    body: TemplateUse;
+    path: {
+        /**
+         * Template Id
+         */
+        template_id: string;
+    };
+    query?: never;
+    url: '/api/workflow-templates/{template_id}/use';
+};
+
+export type UseTemplateApiWorkflowTemplatesTemplateIdUsePostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type UseTemplateApiWorkflowTemplatesTemplateIdUsePostError = UseTemplateApiWorkflowTemplatesTemplateIdUsePostErrors[keyof UseTemplateApiWorkflowTemplatesTemplateIdUsePostErrors];
+
+export type UseTemplateApiWorkflowTemplatesTemplateIdUsePostResponses = {
+    /**
+     * Successful Response
+     */
+    201: WorkflowDetail;
+};
+
+export type UseTemplateApiWorkflowTemplatesTemplateIdUsePostResponse = UseTemplateApiWorkflowTemplatesTemplateIdUsePostResponses[keyof UseTemplateApiWorkflowTemplatesTemplateIdUsePostResponses];
+
+export type ListWorkflowsApiWorkflowsGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page
+         */
+        cursor?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+    };
+    url: '/api/workflows';
+};
+
+export type ListWorkflowsApiWorkflowsGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ListWorkflowsApiWorkflowsGetError = ListWorkflowsApiWorkflowsGetErrors[keyof ListWorkflowsApiWorkflowsGetErrors];
+
+export type ListWorkflowsApiWorkflowsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageWorkflowRead;
+};
+
+export type ListWorkflowsApiWorkflowsGetResponse = ListWorkflowsApiWorkflowsGetResponses[keyof ListWorkflowsApiWorkflowsGetResponses];
+
+export type CreateWorkflowApiWorkflowsPostData = {
+    body: WorkflowCreate;
+    path?: never;
+    query?: never;
+    url: '/api/workflows';
+};
+
+export type CreateWorkflowApiWorkflowsPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type CreateWorkflowApiWorkflowsPostError = CreateWorkflowApiWorkflowsPostErrors[keyof CreateWorkflowApiWorkflowsPostErrors];
+
+export type CreateWorkflowApiWorkflowsPostResponses = {
+    /**
+     * Successful Response
+     */
+    201: WorkflowDetail;
+};
+
+export type CreateWorkflowApiWorkflowsPostResponse = CreateWorkflowApiWorkflowsPostResponses[keyof CreateWorkflowApiWorkflowsPostResponses];
+
+export type NodeTypesApiWorkflowsNodeTypesGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/workflows/node-types';
+};
+
+export type NodeTypesApiWorkflowsNodeTypesGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type NodeTypesApiWorkflowsNodeTypesGetError = NodeTypesApiWorkflowsNodeTypesGetErrors[keyof NodeTypesApiWorkflowsNodeTypesGetErrors];
+
+export type NodeTypesApiWorkflowsNodeTypesGetResponses = {
+    /**
+     * Response Node Types Api Workflows Node Types Get
+     *
+     * Successful Response
+     */
+    200: Array<{
+        [key: string]: unknown;
+    }>;
+};
+
+export type NodeTypesApiWorkflowsNodeTypesGetResponse = NodeTypesApiWorkflowsNodeTypesGetResponses[keyof NodeTypesApiWorkflowsNodeTypesGetResponses];
+
+export type ValidateDefinitionApiWorkflowsValidatePostData = {
+    body: DefinitionCheck;
+    path?: never;
+    query?: never;
+    url: '/api/workflows/validate';
+};
+
+export type ValidateDefinitionApiWorkflowsValidatePostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ValidateDefinitionApiWorkflowsValidatePostError = ValidateDefinitionApiWorkflowsValidatePostErrors[keyof ValidateDefinitionApiWorkflowsValidatePostErrors];
+
+export type ValidateDefinitionApiWorkflowsValidatePostResponses = {
+    /**
+     * Successful Response
+     */
+    200: Problems;
+};
+
+export type ValidateDefinitionApiWorkflowsValidatePostResponse = ValidateDefinitionApiWorkflowsValidatePostResponses[keyof ValidateDefinitionApiWorkflowsValidatePostResponses];
+
+export type ArchiveWorkflowApiWorkflowsWorkflowIdDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Workflow Id
+         */
+        workflow_id: string;
+    };
+    query?: never;
+    url: '/api/workflows/{workflow_id}';
+};
+
+export type ArchiveWorkflowApiWorkflowsWorkflowIdDeleteErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ArchiveWorkflowApiWorkflowsWorkflowIdDeleteError = ArchiveWorkflowApiWorkflowsWorkflowIdDeleteErrors[keyof ArchiveWorkflowApiWorkflowsWorkflowIdDeleteErrors];
+
+export type ArchiveWorkflowApiWorkflowsWorkflowIdDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type ArchiveWorkflowApiWorkflowsWorkflowIdDeleteResponse = ArchiveWorkflowApiWorkflowsWorkflowIdDeleteResponses[keyof ArchiveWorkflowApiWorkflowsWorkflowIdDeleteResponses];
+
+export type ReadWorkflowApiWorkflowsWorkflowIdGetData = {
+    body?: never;
+    path: {
+        /**
+         * Workflow Id
+         */
+        workflow_id: string;
+    };
+    query?: never;
+    url: '/api/workflows/{workflow_id}';
+};
+
+export type ReadWorkflowApiWorkflowsWorkflowIdGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ReadWorkflowApiWorkflowsWorkflowIdGetError = ReadWorkflowApiWorkflowsWorkflowIdGetErrors[keyof ReadWorkflowApiWorkflowsWorkflowIdGetErrors];
+
+export type ReadWorkflowApiWorkflowsWorkflowIdGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: WorkflowDetail;
+};
+
+export type ReadWorkflowApiWorkflowsWorkflowIdGetResponse = ReadWorkflowApiWorkflowsWorkflowIdGetResponses[keyof ReadWorkflowApiWorkflowsWorkflowIdGetResponses];
+
+export type UpdateWorkflowApiWorkflowsWorkflowIdPatchData = {
+    body: WorkflowUpdate;
+    path: {
+        /**
+         * Workflow Id
+         */
+        workflow_id: string;
+    };
+    query?: never;
+    url: '/api/workflows/{workflow_id}';
+};
+
+export type UpdateWorkflowApiWorkflowsWorkflowIdPatchErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type UpdateWorkflowApiWorkflowsWorkflowIdPatchError = UpdateWorkflowApiWorkflowsWorkflowIdPatchErrors[keyof UpdateWorkflowApiWorkflowsWorkflowIdPatchErrors];
+
+export type UpdateWorkflowApiWorkflowsWorkflowIdPatchResponses = {
+    /**
+     * Successful Response
+     */
+    200: WorkflowDetail;
+};
+
+export type UpdateWorkflowApiWorkflowsWorkflowIdPatchResponse = UpdateWorkflowApiWorkflowsWorkflowIdPatchResponses[keyof UpdateWorkflowApiWorkflowsWorkflowIdPatchResponses];
+
+export type StartRunApiWorkflowsWorkflowIdRunsPostData = {
+    body: RunCreate;
+    path: {
+        /**
+         * Workflow Id
+         */
+        workflow_id: string;
+    };
+    query?: never;
+    url: '/api/workflows/{workflow_id}/runs';
+};
+
+export type StartRunApiWorkflowsWorkflowIdRunsPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type StartRunApiWorkflowsWorkflowIdRunsPostError = StartRunApiWorkflowsWorkflowIdRunsPostErrors[keyof StartRunApiWorkflowsWorkflowIdRunsPostErrors];
+
+export type StartRunApiWorkflowsWorkflowIdRunsPostResponses = {
+    /**
+     * Successful Response
+     */
+    201: RunRead;
+};
+
+export type StartRunApiWorkflowsWorkflowIdRunsPostResponse = StartRunApiWorkflowsWorkflowIdRunsPostResponses[keyof StartRunApiWorkflowsWorkflowIdRunsPostResponses];
+
+export type ShareAsTemplateApiWorkflowsWorkflowIdSharePostData = {
+    body: TemplateShare;
+    path: {
+        /**
+         * Workflow Id
+         */
+        workflow_id: string;
+    };
+    query?: never;
+    url: '/api/workflows/{workflow_id}/share';
+};
+
+export type ShareAsTemplateApiWorkflowsWorkflowIdSharePostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ShareAsTemplateApiWorkflowsWorkflowIdSharePostError = ShareAsTemplateApiWorkflowsWorkflowIdSharePostErrors[keyof ShareAsTemplateApiWorkflowsWorkflowIdSharePostErrors];
+
+export type ShareAsTemplateApiWorkflowsWorkflowIdSharePostResponses = {
+    /**
+     * Successful Response
+     */
+    201: TemplateRead;
+};
+
+export type ShareAsTemplateApiWorkflowsWorkflowIdSharePostResponse = ShareAsTemplateApiWorkflowsWorkflowIdSharePostResponses[keyof ShareAsTemplateApiWorkflowsWorkflowIdSharePostResponses];
+
+export type ListTriggersApiWorkflowsWorkflowIdTriggersGetData = {
+    body?: never;
+    path: {
+        /**
+         * Workflow Id
+         */
+        workflow_id: string;
+    };
+    query?: never;
+    url: '/api/workflows/{workflow_id}/triggers';
+};
+
+export type ListTriggersApiWorkflowsWorkflowIdTriggersGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ListTriggersApiWorkflowsWorkflowIdTriggersGetError = ListTriggersApiWorkflowsWorkflowIdTriggersGetErrors[keyof ListTriggersApiWorkflowsWorkflowIdTriggersGetErrors];
+
+export type ListTriggersApiWorkflowsWorkflowIdTriggersGetResponses = {
+    /**
+     * Response List Triggers Api Workflows  Workflow Id  Triggers Get
+     *
+     * Successful Response
+     */
+    200: Array<TriggerRead>;
+};
+
+export type ListTriggersApiWorkflowsWorkflowIdTriggersGetResponse = ListTriggersApiWorkflowsWorkflowIdTriggersGetResponses[keyof ListTriggersApiWorkflowsWorkflowIdTriggersGetResponses];
+
+export type AddTriggerApiWorkflowsWorkflowIdTriggersPostData = {
+    body: TriggerCreate;
+    path: {
+        /**
+         * Workflow Id
+         */
+        workflow_id: string;
+    };
+    query?: never;
+    url: '/api/workflows/{workflow_id}/triggers';
+};
+
+export type AddTriggerApiWorkflowsWorkflowIdTriggersPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type AddTriggerApiWorkflowsWorkflowIdTriggersPostError = AddTriggerApiWorkflowsWorkflowIdTriggersPostErrors[keyof AddTriggerApiWorkflowsWorkflowIdTriggersPostErrors];
+
+export type AddTriggerApiWorkflowsWorkflowIdTriggersPostResponses = {
+    /**
+     * Successful Response
+     */
+    201: TriggerCreated;
+};
+
+export type AddTriggerApiWorkflowsWorkflowIdTriggersPostResponse = AddTriggerApiWorkflowsWorkflowIdTriggersPostResponses[keyof AddTriggerApiWorkflowsWorkflowIdTriggersPostResponses];
+
+export type RemoveTriggerApiWorkflowsWorkflowIdTriggersTriggerIdDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Workflow Id
+         */
+        workflow_id: string;
+        /**
+         * Trigger Id
+         */
+        trigger_id: string;
+    };
+    query?: never;
+    url: '/api/workflows/{workflow_id}/triggers/{trigger_id}';
+};
+
+export type RemoveTriggerApiWorkflowsWorkflowIdTriggersTriggerIdDeleteErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type RemoveTriggerApiWorkflowsWorkflowIdTriggersTriggerIdDeleteError = RemoveTriggerApiWorkflowsWorkflowIdTriggersTriggerIdDeleteErrors[keyof RemoveTriggerApiWorkflowsWorkflowIdTriggersTriggerIdDeleteErrors];
+
+export type RemoveTriggerApiWorkflowsWorkflowIdTriggersTriggerIdDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type RemoveTriggerApiWorkflowsWorkflowIdTriggersTriggerIdDeleteResponse = RemoveTriggerApiWorkflowsWorkflowIdTriggersTriggerIdDeleteResponses[keyof RemoveTriggerApiWorkflowsWorkflowIdTriggersTriggerIdDeleteResponses];
+
+export type NewVersionApiWorkflowsWorkflowIdVersionsPostData = {
+    body: VersionWrite;
+    path: {
+        /**
+         * Workflow Id
+         */
+        workflow_id: string;
+    };
+    query?: never;
+    url: '/api/workflows/{workflow_id}/versions';
+};
+
+export type NewVersionApiWorkflowsWorkflowIdVersionsPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type NewVersionApiWorkflowsWorkflowIdVersionsPostError = NewVersionApiWorkflowsWorkflowIdVersionsPostErrors[keyof NewVersionApiWorkflowsWorkflowIdVersionsPostErrors];
+
+export type NewVersionApiWorkflowsWorkflowIdVersionsPostResponses = {
+    /**
+     * Successful Response
+     */
+    201: AthanorWorkflowsSchemasVersionRead;
+};
+
+export type NewVersionApiWorkflowsWorkflowIdVersionsPostResponse = NewVersionApiWorkflowsWorkflowIdVersionsPostResponses[keyof NewVersionApiWorkflowsWorkflowIdVersionsPostResponses];
+
+export type UpdateVersionApiWorkflowsWorkflowIdVersionsNumberPutData = {
+    body: VersionWrite;
+    path: {
+        /**
+         * Workflow Id
+         */
+        workflow_id: string;
+        /**
+         * Number
+         */
+        number: number;
+    };
+    query?: never;
+    url: '/api/workflows/{workflow_id}/versions/{number}';
+};
+
+export type UpdateVersionApiWorkflowsWorkflowIdVersionsNumberPutErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type UpdateVersionApiWorkflowsWorkflowIdVersionsNumberPutError = UpdateVersionApiWorkflowsWorkflowIdVersionsNumberPutErrors[keyof UpdateVersionApiWorkflowsWorkflowIdVersionsNumberPutErrors];
+
+export type UpdateVersionApiWorkflowsWorkflowIdVersionsNumberPutResponses = {
+    /**
+     * Successful Response
+     */
+    200: AthanorWorkflowsSchemasVersionRead;
+};
+
+export type UpdateVersionApiWorkflowsWorkflowIdVersionsNumberPutResponse = UpdateVersionApiWorkflowsWorkflowIdVersionsNumberPutResponses[keyof UpdateVersionApiWorkflowsWorkflowIdVersionsNumberPutResponses];
+
+export type PublishVersionApiWorkflowsWorkflowIdVersionsNumberPublishPostData = {
+    body?: never;
+    path: {
+        /**
+         * Workflow Id
+         */
+        workflow_id: string;
+        /**
+         * Number
+         */
+        number: number;
+    };
+    query?: never;
+    url: '/api/workflows/{workflow_id}/versions/{number}/publish';
+};
+
+export type PublishVersionApiWorkflowsWorkflowIdVersionsNumberPublishPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type PublishVersionApiWorkflowsWorkflowIdVersionsNumberPublishPostError = PublishVersionApiWorkflowsWorkflowIdVersionsNumberPublishPostErrors[keyof PublishVersionApiWorkflowsWorkflowIdVersionsNumberPublishPostErrors];
+
+export type PublishVersionApiWorkflowsWorkflowIdVersionsNumberPublishPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: WorkflowDetail;
+};
+
+export type PublishVersionApiWorkflowsWorkflowIdVersionsNumberPublishPostResponse = PublishVersionApiWorkflowsWorkflowIdVersionsNumberPublishPostResponses[keyof PublishVersionApiWorkflowsWorkflowIdVersionsNumberPublishPostResponses];
+
 export type HealthzHealthzGetData = {
     body?: never;
     path?: never;
@@ -9002,7 +12375,7 @@ export type HealthzHealthzGetResponses = {
     /**
      * Successful Response
      */
-    200: Health;
+    200: AthanorOpsRouterHealth;
 };
 
 export type HealthzHealthzGetResponse = HealthzHealthzGetResponses[keyof HealthzHealthzGetResponses];

@@ -143,3 +143,43 @@ export async function postStream({ url, path, body, headers, signal, onEvent, cl
     throw failure instanceof ApiError ? failure : new ApiError({ status: 0, code: 'network', detail: fallback('network') });
   }
 }
+
+export interface GetStreamOptions {
+  /** The path with placeholders, as in the OpenAPI document: `/api/workflow-runs/{run_id}/events`. */
+  url: string;
+  path?: Record<string, string>;
+  query?: Record<string, string | number | boolean>;
+  signal?: AbortSignal;
+  onEvent: (event: SseEvent) => void;
+  client?: Client;
+  fallback?: Fallback;
+}
+
+/**
+ * GETs a live view (a workflow run, the workers' status) and calls `onEvent` for each
+ * server-sent event until the server ends the stream. Same transport as `postStream`; the
+ * caller decides whether to reconnect (`followStream` in `live.ts`).
+ */
+export async function getStream({ url, path, query, signal, onEvent, client = defaultClient, fallback = clientFallback }: GetStreamOptions): Promise<void> {
+  let failure: unknown = null;
+  const inner = client.getConfig().fetch;
+  const { stream } = await client.sse.get({
+    url,
+    path,
+    query,
+    signal,
+    headers: { Accept: 'text/event-stream' },
+    fetch: problemFetch(fallback, inner),
+    sseMaxRetryAttempts: 1,
+    onSseEvent: (event) => onEvent({ event: event.event, data: event.data }),
+    onSseError: (error) => {
+      failure = error;
+    },
+  });
+  for await (const _ of stream) {
+    void _;
+  }
+  if (failure && !signal?.aborted) {
+    throw failure instanceof ApiError ? failure : new ApiError({ status: 0, code: 'network', detail: fallback('network') });
+  }
+}

@@ -3,7 +3,7 @@ import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { Archive, ArrowLeft, FilePlus2, FlaskConical, GitCompare, Rocket, Save } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { listMembersApiMembersGet, type EngineDetail, type VersionRead } from '@/client';
+import { listMembersApiMembersGet, type EngineDetail } from '@/client';
 import { PageHeader } from '@/components/layout/PageHeader';
 import { Alert, FormError } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
@@ -27,7 +27,7 @@ import { fieldError, isApiError, unplacedFieldErrors } from '@/lib/problem';
 import { assignmentsQuery, engineQuery, useArchiveEngine, useCreateVersion, usePublishVersion, useSetAssignments, useUpdateEngine, useUpdateVersion, useVersionDiff } from './api';
 import { DiffView } from './DiffView';
 import { useChatModels, versionTone } from './shared';
-import { formToSpec, versionToForm, type VersionForm, type VersionProblem } from './version-form';
+import { formToSpec, versionToForm, type VersionForm, type VersionProblem, type VersionRead } from './version-form';
 
 function EngineDetails({ engine, canWrite }: { engine: EngineDetail; canWrite: boolean }) {
   const { t } = useTranslation();

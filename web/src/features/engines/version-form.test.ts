@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { VersionRead } from '@/client';
-import { emptyVersionForm, formToSpec, versionToForm } from './version-form';
+import { emptyVersionForm, formToSpec, versionToForm, type VersionRead } from './version-form';
 
 const VERSION: VersionRead = {
   id: 'v1',

@@ -1,6 +1,9 @@
 // The version editor's form: text fields for everything, turned into a VersionSpec for the
 // API (JSON parsed, numbers typed), or the problems found, keyed like the API's field errors.
-import type { Strategy, VersionRead, VersionSpec } from '@/client';
+import type { EngineDetail, Strategy, VersionSpec } from '@/client';
+
+/** One version of an engine (named through the engine so it survives schema renames). */
+export type VersionRead = EngineDetail['versions'][number];
 
 export interface VersionForm {
   model: string;
