@@ -15,11 +15,11 @@ from athanor.apikeys.models import ApiKey
 from athanor.auth import service as auth_service
 from athanor.db.scope import DbScope, set_scope
 from athanor.demo_ai import seed_ai_demo
-from athanor.workflows.seed_data import seed_templates
 from athanor.runtime import Runtime
 from athanor.tenancy import service as tenancy_service
 from athanor.tenancy.models import Role, Tenant
 from athanor.tenancy.permissions import Scope
+from athanor.workflows.seed_data import seed_templates
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "athanor-demo-password"

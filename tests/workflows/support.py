@@ -4,19 +4,11 @@ in-process Celery worker, and helpers to publish a definition and wait for a run
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest
 
-from athanor.db.scope import DbScope
-from athanor.engines import service as engines
-from athanor.engines.schemas import Parameters, VersionSpec
-from athanor.runtime import Runtime
-from athanor.workers.embedded import EmbeddedWorker
-from tests.ai_builders import MODEL, add_deployment, give_tokens
-from tests.builders import Member, make_member
+from tests.builders import Member
 
 ENGINE = "shout"
 ENGINE_INPUTS = {
@@ -25,42 +17,6 @@ ENGINE_INPUTS = {
     "required": ["text"],
 }
 TOKENS = 1_000_000
-
-
-@pytest.fixture
-async def owner(runtime: Runtime) -> Member:
-    member = await make_member(runtime, "ada@example.com", tenant_name="Acme")
-    assert member.tenant_id is not None
-    await add_deployment(runtime, member.tenant_id)
-    await give_tokens(runtime, member.tenant_id, member.user_id, TOKENS)
-    async with (
-        runtime.db.session(DbScope.for_tenant(member.tenant_id, member.user_id)) as session,
-        session.begin(),
-    ):
-        engine, version = await engines.create_engine(
-            session,
-            slug=ENGINE,
-            name="Shout",
-            description="Repeats a text.",
-            spec=VersionSpec(
-                model=MODEL,
-                prompt_template="Repeat loudly: {{ text }}",
-                input_schema=ENGINE_INPUTS,
-                parameters=Parameters(max_tokens=64),
-            ),
-            author_id=member.user_id,
-        )
-        await engines.publish(session, engine=engine, version=version)
-    return member
-
-
-@pytest.fixture
-async def worker(runtime: Runtime) -> AsyncIterator[EmbeddedWorker]:
-    """A Celery worker in this process (memory broker, threads) running on the test's loop."""
-    embedded = EmbeddedWorker(runtime, beat=False)
-    embedded.start(asyncio.get_running_loop())
-    yield embedded
-    await asyncio.to_thread(embedded.stop)
 
 
 def engine_node(node_id: str, text: str) -> dict[str, Any]:

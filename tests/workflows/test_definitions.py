@@ -10,7 +10,7 @@ import httpx
 from athanor.runtime import Runtime
 from athanor.seed import seed_demo
 from tests.builders import Member
-from tests.workflows.support import ENGINE, engine_node, owner, published  # noqa: F401 - fixture
+from tests.workflows.support import ENGINE, engine_node, published
 
 
 async def _problems(client: httpx.AsyncClient, who: Member, definition: Any) -> list[tuple[str | None, str]]:
@@ -21,7 +21,7 @@ async def _problems(client: httpx.AsyncClient, who: Member, definition: Any) -> 
     return sorted(((item["node_id"], item["code"]) for item in checked.json()["problems"]), key=str)
 
 
-async def test_the_palette_describes_every_node_type(client: httpx.AsyncClient, owner: Member) -> None:  # noqa: F811
+async def test_the_palette_describes_every_node_type(client: httpx.AsyncClient, owner: Member) -> None:
     palette = (await client.get("/api/workflows/node-types", headers=owner.headers)).json()
     kinds = {item["type"]: item for item in palette}
     assert set(kinds) == {
@@ -49,7 +49,7 @@ async def test_the_palette_describes_every_node_type(client: httpx.AsyncClient, 
     assert spanish[0]["description"] != palette[0]["description"]
 
 
-async def test_every_problem_comes_with_its_node(client: httpx.AsyncClient, owner: Member) -> None:  # noqa: F811
+async def test_every_problem_comes_with_its_node(client: httpx.AsyncClient, owner: Member) -> None:
     definition = {
         "inputs": {"type": "object", "properties": {"topic": {"type": "string"}}},
         "nodes": [
@@ -91,7 +91,7 @@ async def test_every_problem_comes_with_its_node(client: httpx.AsyncClient, owne
     )
 
 
-async def test_engine_schemas_are_the_ports_contract(client: httpx.AsyncClient, owner: Member) -> None:  # noqa: F811
+async def test_engine_schemas_are_the_ports_contract(client: httpx.AsyncClient, owner: Member) -> None:
     # The engine takes {text: string}; without an input mapping its upstream must provide it.
     fits = {
         "nodes": [
@@ -114,7 +114,7 @@ async def test_engine_schemas_are_the_ports_contract(client: httpx.AsyncClient, 
 
 async def test_a_wrong_shape_is_refused_and_problems_block_publishing(
     client: httpx.AsyncClient,
-    owner: Member,  # noqa: F811
+    owner: Member,
 ) -> None:
     shapeless = await client.post(
         "/api/workflows",
@@ -140,7 +140,7 @@ async def test_a_wrong_shape_is_refused_and_problems_block_publishing(
     assert no_run.json()["code"] == "workflow.not_published"
 
 
-async def test_published_versions_are_frozen(client: httpx.AsyncClient, owner: Member) -> None:  # noqa: F811
+async def test_published_versions_are_frozen(client: httpx.AsyncClient, owner: Member) -> None:
     definition = {"nodes": [engine_node("one", "hello")]}
     workflow_id = await published(client, owner, definition)
     frozen = await client.put(

@@ -17,10 +17,10 @@ from athanor.tenancy.models import Tenant
 from athanor.workers.embedded import EmbeddedWorker
 from tests.builders import Member
 from tests.providers.fakes import serve
-from tests.workflows.support import node, owner, published, start, wait_for, worker  # noqa: F401 - fixtures
+from tests.workflows.support import node, published, start, wait_for
 
 
-async def test_set_switch_and_llm(client: httpx.AsyncClient, owner: Member, worker: EmbeddedWorker) -> None:  # noqa: F811
+async def test_set_switch_and_llm(client: httpx.AsyncClient, owner: Member, worker: EmbeddedWorker) -> None:
     definition = {
         "nodes": [
             {
@@ -64,7 +64,7 @@ async def test_set_switch_and_llm(client: httpx.AsyncClient, owner: Member, work
 
 async def test_a_delay_waits_without_a_worker(
     client: httpx.AsyncClient, owner: Member, worker: EmbeddedWorker
-) -> None:  # noqa: F811
+) -> None:
     definition = {
         "nodes": [
             {"id": "pause", "type": "delay", "config": {"seconds": 0.5}},
@@ -83,7 +83,7 @@ async def test_a_delay_waits_without_a_worker(
 async def test_a_sub_workflow_runs_and_hands_back_its_output(
     client: httpx.AsyncClient,
     owner: Member,
-    worker: EmbeddedWorker,  # noqa: F811
+    worker: EmbeddedWorker,
 ) -> None:
     child = {
         "inputs": {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]},
@@ -134,7 +134,7 @@ async def test_http_reaches_private_addresses_only_when_the_tenant_allows(
     runtime: Runtime,
     owner: Member,
     worker: EmbeddedWorker,
-    local_api: str,  # noqa: F811
+    local_api: str,
 ) -> None:
     definition = {
         "nodes": [

@@ -25,7 +25,7 @@ from athanor.workflows.nodes.base import Done
 from athanor.workflows.tasks import reap_all
 from tests.ai_builders import balance_of
 from tests.builders import Member
-from tests.workflows.support import TOKENS, engine_node, node, owner, published, start, wait_for  # noqa: F401
+from tests.workflows.support import TOKENS, engine_node, node, published, start, wait_for
 
 ONE_CALL = {"nodes": [engine_node("call", "once")]}
 
@@ -83,7 +83,7 @@ async def _executions(runtime: Runtime, member: Member) -> list[tuple[ExecutionS
 async def test_a_node_whose_worker_died_mid_call_runs_again_and_its_hold_comes_back(
     client: httpx.AsyncClient,
     runtime: Runtime,
-    owner: Member,  # noqa: F811
+    owner: Member,
 ) -> None:
     run_id = await start(client, owner, await published(client, owner, ONE_CALL))
     await _die_holding_the_node(runtime, owner, after_the_call=False)
@@ -108,7 +108,7 @@ async def test_a_node_whose_worker_died_mid_call_runs_again_and_its_hold_comes_b
 async def test_a_call_paid_before_the_worker_died_is_not_paid_again(
     client: httpx.AsyncClient,
     runtime: Runtime,
-    owner: Member,  # noqa: F811
+    owner: Member,
 ) -> None:
     run_id = await start(client, owner, await published(client, owner, ONE_CALL))
     await _die_holding_the_node(runtime, owner, after_the_call=True)

@@ -10,7 +10,6 @@ from athanor.workers.embedded import EmbeddedWorker
 from tests.ai_builders import balance_of
 from tests.builders import Member
 from tests.workflows.support import TOKENS, engine_node, node, published, start, wait_for
-from tests.workflows.support import owner, worker  # noqa: F401 - fixtures
 
 DIAMOND = {
     "inputs": {"type": "object", "properties": {"topic": {"type": "string"}}, "required": ["topic"]},
@@ -44,7 +43,7 @@ async def test_a_diamond_with_a_map_runs_to_the_end(
     client: httpx.AsyncClient,
     runtime: Runtime,
     owner: Member,
-    worker: EmbeddedWorker,  # noqa: F811
+    worker: EmbeddedWorker,
 ) -> None:
     workflow_id = await published(client, owner, DIAMOND)
     run_id = await start(client, owner, workflow_id, inputs={"topic": "bees"})
@@ -83,7 +82,7 @@ BRANCHES = {
 async def test_the_branch_not_taken_is_skipped_and_the_join_still_runs(
     client: httpx.AsyncClient,
     owner: Member,
-    worker: EmbeddedWorker,  # noqa: F811
+    worker: EmbeddedWorker,
 ) -> None:
     workflow_id = await published(client, owner, BRANCHES)
     run = await wait_for(client, owner, await start(client, owner, workflow_id, inputs={"score": 0.9}))
@@ -116,7 +115,7 @@ APPROVAL = {
 async def test_an_approval_waits_for_a_person_and_follows_the_decision(
     client: httpx.AsyncClient,
     owner: Member,
-    worker: EmbeddedWorker,  # noqa: F811
+    worker: EmbeddedWorker,
 ) -> None:
     workflow_id = await published(client, owner, APPROVAL)
     approved_id = await start(client, owner, workflow_id)
@@ -155,7 +154,7 @@ async def test_an_approval_waits_for_a_person_and_follows_the_decision(
 async def test_pause_holds_new_nodes_resume_goes_on_cancel_stops(
     client: httpx.AsyncClient,
     owner: Member,
-    worker: EmbeddedWorker,  # noqa: F811
+    worker: EmbeddedWorker,
 ) -> None:
     workflow_id = await published(client, owner, APPROVAL)
     run_id = await start(client, owner, workflow_id)
@@ -185,7 +184,7 @@ async def test_pause_holds_new_nodes_resume_goes_on_cancel_stops(
 async def test_rerun_from_a_node_keeps_what_came_before(
     client: httpx.AsyncClient,
     owner: Member,
-    worker: EmbeddedWorker,  # noqa: F811
+    worker: EmbeddedWorker,
 ) -> None:
     workflow_id = await published(client, owner, DIAMOND)
     run_id = await start(client, owner, workflow_id, inputs={"topic": "ants"})
@@ -232,7 +231,7 @@ GATED = {
 async def test_a_quality_gate_sends_the_node_back_with_feedback(
     client: httpx.AsyncClient,
     owner: Member,
-    worker: EmbeddedWorker,  # noqa: F811
+    worker: EmbeddedWorker,
 ) -> None:
     workflow_id = await published(client, owner, GATED)
     run = await wait_for(client, owner, await start(client, owner, workflow_id))
@@ -247,7 +246,7 @@ async def test_a_quality_gate_sends_the_node_back_with_feedback(
 async def test_a_failing_gate_without_retries_fails_the_run(
     client: httpx.AsyncClient,
     owner: Member,
-    worker: EmbeddedWorker,  # noqa: F811
+    worker: EmbeddedWorker,
 ) -> None:
     strict = {
         **GATED,
@@ -269,7 +268,7 @@ async def test_a_budget_cap_stops_the_run_cleanly(
     client: httpx.AsyncClient,
     runtime: Runtime,
     owner: Member,
-    worker: EmbeddedWorker,  # noqa: F811
+    worker: EmbeddedWorker,
 ) -> None:
     chain = {
         "nodes": [engine_node("one", "first"), engine_node("two", "second")],

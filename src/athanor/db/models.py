@@ -16,6 +16,15 @@ from athanor.levels.models import FeatureUsage, Level, LevelSubscription
 from athanor.outbox.models import OutboxEvent
 from athanor.tenancy.models import Invitation, Membership, Tenant
 from athanor.wallet.models import LedgerEntry, LedgerTransaction, TokenLot, WalletAccount, WalletHold
+from athanor.workers.models import (
+    DeadLetter,
+    QueueMetric,
+    TaskFailure,
+    TaskReceipt,
+    Worker,
+    WorkerEvent,
+    WorkerMetric,
+)
 from athanor.workflows.models import (
     NodeRun,
     QualityEvaluation,
@@ -25,15 +34,6 @@ from athanor.workflows.models import (
     WorkflowTemplate,
     WorkflowTrigger,
     WorkflowVersion,
-)
-from athanor.workers.models import (
-    DeadLetter,
-    QueueMetric,
-    TaskFailure,
-    TaskReceipt,
-    Worker,
-    WorkerEvent,
-    WorkerMetric,
 )
 
 __all__ = [

@@ -98,7 +98,9 @@ class DurableTask(MeteredTask):
             # lost if that worker dies.
             wait = max(1.0, min(RECHECK_SECONDS, (result.lease_until - _now()).total_seconds()))
             queue = (request.delivery_info or {}).get("routing_key")
-            self.signature_from_request(request, queue=queue, countdown=wait, retries=request.retries).apply_async()
+            self.signature_from_request(
+                request, queue=queue, countdown=wait, retries=request.retries
+            ).apply_async()
             log.info("task.duplicate_deferred", task=self.name, task_id=request.id, seconds=wait)
             raise Ignore()
         log.info("task.duplicate_skipped", task=self.name, task_id=request.id, state=result.claim.value)

@@ -28,7 +28,10 @@ TEMPLATES: list[dict[str, Any]] = [
                 {
                     "id": "summary",
                     "type": "engine",
-                    "config": {"engine": "demo-summarizer", "inputs": {"text": "{{ inputs.text }}", "sentences": 2}},
+                    "config": {
+                        "engine": "demo-summarizer",
+                        "inputs": {"text": "{{ inputs.text }}", "sentences": 2},
+                    },
                     "position": {"x": 0, "y": 0},
                 },
                 {
@@ -77,7 +80,11 @@ TEMPLATES: list[dict[str, Any]] = [
                         "concurrency": 3,
                         "body": {
                             "type": "llm",
-                            "config": {"model": "mock-small", "prompt": "Three facts about {{ item }}.", "max_tokens": 128},
+                            "config": {
+                                "model": "mock-small",
+                                "prompt": "Three facts about {{ item }}.",
+                                "max_tokens": 128,
+                            },
                         },
                     },
                     "position": {"x": 0, "y": 0},
@@ -135,7 +142,9 @@ TEMPLATES: list[dict[str, Any]] = [
 async def seed_templates(session: AsyncSession) -> None:
     """Runs in the platform scope."""
     known = set(
-        (await session.scalars(select(WorkflowTemplate.slug).where(WorkflowTemplate.tenant_id.is_(None)))).all()
+        (
+            await session.scalars(select(WorkflowTemplate.slug).where(WorkflowTemplate.tenant_id.is_(None)))
+        ).all()
     )
     for template in TEMPLATES:
         if template["slug"] not in known:

@@ -40,7 +40,10 @@ def publish(tenant_id: uuid.UUID, node_run_id: uuid.UUID, *, eta: datetime | Non
 
 def publish_wake(tenant_id: uuid.UUID, node_run_id: uuid.UUID, *, eta: datetime) -> None:
     celery_app.send_task(
-        WAKE_TASK, kwargs={"tenant_id": str(tenant_id), "node_run_id": str(node_run_id)}, queue=NODE_QUEUE, eta=eta
+        WAKE_TASK,
+        kwargs={"tenant_id": str(tenant_id), "node_run_id": str(node_run_id)},
+        queue=NODE_QUEUE,
+        eta=eta,
     )
 
 

@@ -75,14 +75,14 @@ def _reason(error: Exception) -> str:
 # What a template refers to, for validation
 
 
-def parse(value: str, *, expression: bool = False) -> nodes.Node:
+def parse(value: str, *, expression: bool = False) -> nodes.Template:
     """The template's (or expression's) syntax tree; raises TemplateError."""
     if expression:
         return _ENVIRONMENT.parse(f"{{{{ {value} }}}}")
     return _ENVIRONMENT.parse(value)
 
 
-def references(tree: nodes.Node) -> tuple[set[str], set[str], set[str]]:
+def references(tree: nodes.Template) -> tuple[set[str], set[str], set[str]]:
     """(top-level names, node ids under `nodes.`, input names under `inputs.`)."""
     # Names the template reads without defining them (loop variables are its own).
     names = set(meta.find_undeclared_variables(tree))

@@ -5,6 +5,7 @@ import { RouteError, NotFound } from '@/components/layout/RouteStates';
 import { meQuery } from '@/features/session/api';
 import { isApiError } from '@/lib/problem';
 import { validatePlaygroundSearch } from '@/features/engines/search';
+import { validateRunsSearch } from '@/features/workflows/search';
 import type { HelpTopic } from './help';
 
 declare module '@tanstack/react-router' {
@@ -208,6 +209,39 @@ export function createAppRouter(queryClient: QueryClient) {
     component: lazyRouteComponent(() => import('@/features/wallet/WalletPage'), 'WalletPage'),
   });
 
+  // Workflows: definitions and versions, the template gallery, runs watched live.
+  const workflowsRoute = createRoute({
+    getParentRoute: () => appRoute,
+    path: '/workflows',
+    staticData: { help: 'workflows' },
+    component: lazyRouteComponent(() => import('@/features/workflows/WorkflowsPage'), 'WorkflowsPage'),
+  });
+  const workflowRoute = createRoute({
+    getParentRoute: () => appRoute,
+    path: '/workflows/$workflowId',
+    staticData: { help: 'workflows' },
+    component: lazyRouteComponent(() => import('@/features/workflows/WorkflowPage'), 'WorkflowPage'),
+  });
+  const templatesRoute = createRoute({
+    getParentRoute: () => appRoute,
+    path: '/workflow-templates',
+    staticData: { help: 'workflowTemplates' },
+    component: lazyRouteComponent(() => import('@/features/workflows/TemplatesPage'), 'TemplatesPage'),
+  });
+  const runsRoute = createRoute({
+    getParentRoute: () => appRoute,
+    path: '/workflow-runs',
+    validateSearch: validateRunsSearch,
+    staticData: { help: 'workflowRuns' },
+    component: lazyRouteComponent(() => import('@/features/workflows/RunsPage'), 'RunsPage'),
+  });
+  const runRoute = createRoute({
+    getParentRoute: () => appRoute,
+    path: '/workflow-runs/$runId',
+    staticData: { help: 'workflowRuns' },
+    component: lazyRouteComponent(() => import('@/features/workflows/RunPage'), 'RunPage'),
+  });
+
   const adminRoute = createRoute({
     getParentRoute: () => appRoute,
     path: '/admin',
@@ -234,6 +268,12 @@ export function createAppRouter(queryClient: QueryClient) {
     staticData: { help: 'adminUsers' },
     component: lazyRouteComponent(() => import('@/features/admin/AdminUsersPage'), 'AdminUsersPage'),
   });
+  const adminWorkersRoute = createRoute({
+    getParentRoute: () => adminRoute,
+    path: '/workers',
+    staticData: { help: 'workers' },
+    component: lazyRouteComponent(() => import('@/features/workers/WorkersPage'), 'WorkersPage'),
+  });
 
   const routeTree = rootRoute.addChildren([
     publicRoute.addChildren([loginRoute, registerRoute, verifyRoute, forgotRoute, resetRoute, acceptRoute]),
@@ -257,7 +297,12 @@ export function createAppRouter(queryClient: QueryClient) {
         deploymentsRoute,
         levelsRoute,
         walletRoute,
-        adminRoute.addChildren([adminIndexRoute, adminTenantsRoute, adminUsersRoute]),
+        workflowsRoute,
+        workflowRoute,
+        templatesRoute,
+        runsRoute,
+        runRoute,
+        adminRoute.addChildren([adminIndexRoute, adminTenantsRoute, adminUsersRoute, adminWorkersRoute]),
       ]),
     ]),
   ]);

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, Outlet, useLocation, useNavigate } from '@tanstack/react-router';
-import { Blocks, Boxes, Building2, Cpu, FlaskConical, History, KeyRound, Layers, LayoutDashboard, LogOut, Menu, Network, ScrollText, Server, Settings, UserRound, Users, UsersRound, Wallet } from 'lucide-react';
+import { Activity, Blocks, Boxes, Building2, Cpu, FlaskConical, HardDrive, History, KeyRound, Layers, LayoutDashboard, LayoutTemplate, LogOut, Menu, Network, ScrollText, Server, Settings, UserRound, Users, UsersRound, Wallet, Workflow } from 'lucide-react';
 import { useEffect, useState, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MeRead } from '@/client';
@@ -33,8 +33,12 @@ interface NavItem {
     | '/deployments'
     | '/levels'
     | '/wallet'
+    | '/workflows'
+    | '/workflow-templates'
+    | '/workflow-runs'
     | '/admin/tenants'
     | '/admin/users'
+    | '/admin/workers'
     | '/components';
   label: string;
   icon: ComponentType<{ className?: string; 'aria-hidden'?: boolean }>;
@@ -52,6 +56,12 @@ function useNavSections(me: MeRead): Array<{ label: string; items: NavItem[] }> 
   }
   const ai: NavItem[] = [];
   const usage: NavItem[] = [];
+  const automation: NavItem[] = [];
+  if (me.tenant_id && hasPermission(me, 'workflows:read')) {
+    automation.push({ to: '/workflows', label: t('nav.workflows'), icon: Workflow });
+    automation.push({ to: '/workflow-templates', label: t('nav.workflowTemplates'), icon: LayoutTemplate });
+    automation.push({ to: '/workflow-runs', label: t('nav.workflowRuns'), icon: Activity });
+  }
   if (me.tenant_id) {
     if (hasPermission(me, 'engines:read')) {
       ai.push({ to: '/engines', label: t('nav.engines'), icon: Cpu });
@@ -71,6 +81,7 @@ function useNavSections(me: MeRead): Array<{ label: string; items: NavItem[] }> 
   const sections = [
     { label: t('nav.workspace'), items: workspace },
     { label: t('nav.ai'), items: ai },
+    { label: t('nav.automation'), items: automation },
     { label: t('nav.usage'), items: usage },
   ];
   if (me.user.is_superadmin && !me.impersonator_id) {
@@ -79,6 +90,7 @@ function useNavSections(me: MeRead): Array<{ label: string; items: NavItem[] }> 
       items: [
         { to: '/admin/tenants', label: t('nav.adminTenants'), icon: Building2 },
         { to: '/admin/users', label: t('nav.adminUsers'), icon: UsersRound },
+        { to: '/admin/workers', label: t('nav.adminWorkers'), icon: HardDrive },
       ],
     });
   }
