@@ -26,9 +26,20 @@ class TenantA:
     provider_id: str
     deployment_id: str
     level_id: str
+    workflow_id: str
+    workflow_run_id: str
+    trigger_id: str
+    template_id: str
 
 
 ENGINE_SPEC: dict[str, object] = {"model": "mock-small", "prompt_template": "Hello"}
+WORKFLOW: dict[str, object] = {
+    "nodes": [
+        {"id": "draft", "type": "template", "config": {"template": "hi"}},
+        {"id": "review", "type": "approval", "config": {}},
+    ],
+    "edges": [{"source": "draft", "target": "review"}],
+}
 # Every route with an id in its path, with a body that would be valid in its own tenant.
 MATRIX: dict[tuple[str, str], tuple[str, dict[str, object] | None]] = {
     ("GET", "/api/members/{member_id}"): ("member_id", None),
@@ -62,10 +73,31 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, object] | None]] = {
     ("PATCH", "/api/levels/{level_id}"): ("level_id", {"name": "Renamed"}),
     ("DELETE", "/api/levels/{level_id}"): ("level_id", None),
     ("PUT", "/api/members/{user_id}/level"): ("member_user_id", {"level": "gold"}),
+    ("GET", "/api/workflows/{workflow_id}"): ("workflow_id", None),
+    ("PATCH", "/api/workflows/{workflow_id}"): ("workflow_id", {"name": "Renamed"}),
+    ("DELETE", "/api/workflows/{workflow_id}"): ("workflow_id", None),
+    ("POST", "/api/workflows/{workflow_id}/versions"): ("workflow_id", {"definition": WORKFLOW}),
+    ("PUT", "/api/workflows/{workflow_id}/versions/{number}"): ("workflow_id", {"definition": WORKFLOW}),
+    ("POST", "/api/workflows/{workflow_id}/versions/{number}/publish"): ("workflow_id", None),
+    ("POST", "/api/workflows/{workflow_id}/share"): ("workflow_id", {}),
+    ("POST", "/api/workflows/{workflow_id}/runs"): ("workflow_id", {}),
+    ("GET", "/api/workflows/{workflow_id}/triggers"): ("workflow_id", None),
+    ("POST", "/api/workflows/{workflow_id}/triggers"): ("workflow_id", {"kind": "webhook"}),
+    ("DELETE", "/api/workflows/{workflow_id}/triggers/{trigger_id}"): ("workflow_id", None),
+    ("POST", "/api/workflow-templates/{template_id}/use"): ("template_id", {"slug": "stolen"}),
+    ("GET", "/api/workflow-runs/{run_id}"): ("workflow_run_id", None),
+    ("GET", "/api/workflow-runs/{run_id}/events"): ("workflow_run_id", None),
+    ("POST", "/api/workflow-runs/{run_id}/pause"): ("workflow_run_id", None),
+    ("POST", "/api/workflow-runs/{run_id}/resume"): ("workflow_run_id", None),
+    ("POST", "/api/workflow-runs/{run_id}/cancel"): ("workflow_run_id", None),
+    ("POST", "/api/workflow-runs/{run_id}/rerun"): ("workflow_run_id", {"node_id": "draft"}),
+    ("POST", "/api/workflow-runs/{run_id}/approvals/{node_id}"): ("workflow_run_id", {"approved": True}),
 }
 # Ids of the platform's model catalog, shared by every tenant: the price a tenant sets on
 # one is its own (tests/catalog/test_models.py checks that others' prices do not change).
 SHARED_CATALOG_ROUTES = {("PUT", "/api/models/{model_id}/price"), ("DELETE", "/api/models/{model_id}/price")}
+# The secret in a webhook's URL is its credential, whoever posts it (tests/workflows covers it).
+PUBLIC_CREDENTIAL_ROUTES = {("POST", "/api/hooks/workflows/{secret}")}
 # Platform routes cross tenants on purpose; they are covered by the admin tests.
 PLATFORM_PREFIX = "/api/admin/"
 
@@ -78,7 +110,7 @@ def test_matrix_covers_every_route_with_an_id(settings: object, runtime: Runtime
         if "{" in path and not path.startswith(PLATFORM_PREFIX)
         for method in operations
     }
-    assert routes == set(MATRIX) | SHARED_CATALOG_ROUTES
+    assert routes == set(MATRIX) | SHARED_CATALOG_ROUTES | PUBLIC_CREDENTIAL_ROUTES
 
 
 async def _tenant_a(client: httpx.AsyncClient, runtime: Runtime) -> TenantA:
@@ -114,6 +146,25 @@ async def _tenant_a(client: httpx.AsyncClient, runtime: Runtime) -> TenantA:
     )
     level = await client.post("/api/levels", json={"slug": "gold", "name": "Gold"}, headers=owner.headers)
     assert (provider.status_code, deployment.status_code, level.status_code) == (201, 201, 201)
+    workflow = await client.post(
+        "/api/workflows", json={"slug": "a", "name": "A", "definition": WORKFLOW}, headers=owner.headers
+    )
+    workflow_id = workflow.json()["id"]
+    published = await client.post(f"/api/workflows/{workflow_id}/versions/1/publish", headers=owner.headers)
+    workflow_run = await client.post(f"/api/workflows/{workflow_id}/runs", json={}, headers=owner.headers)
+    trigger = await client.post(
+        f"/api/workflows/{workflow_id}/triggers",
+        json={"kind": "schedule", "cron": "0 * * * *"},
+        headers=owner.headers,
+    )
+    template = await client.post(f"/api/workflows/{workflow_id}/share", json={}, headers=owner.headers)
+    assert [item.status_code for item in (workflow, published, workflow_run, trigger, template)] == [
+        201,
+        200,
+        201,
+        201,
+        201,
+    ]
     return TenantA(
         owner,
         member_id,
@@ -125,6 +176,10 @@ async def _tenant_a(client: httpx.AsyncClient, runtime: Runtime) -> TenantA:
         provider_id=provider.json()["id"],
         deployment_id=deployment.json()["id"],
         level_id=level.json()["id"],
+        workflow_id=workflow_id,
+        workflow_run_id=workflow_run.json()["id"],
+        trigger_id=trigger.json()["id"],
+        template_id=template.json()["id"],
     )
 
 
@@ -135,8 +190,11 @@ async def test_other_tenant_gets_404(
     a = await _tenant_a(client, runtime)
     intruder = await make_member(runtime, "owner@b.example.com", tenant_name="Tenant B")
     field, body = MATRIX[(method, path)]
-    url = path.replace(path[path.index("{") : path.index("}") + 1], getattr(a, field)).replace(
-        "{number}", "1"
+    url = (
+        path.replace(path[path.index("{") : path.index("}") + 1], getattr(a, field))
+        .replace("{number}", "1")
+        .replace("{trigger_id}", a.trigger_id)
+        .replace("{node_id}", "review")
     )
     if path.endswith("/diff"):
         url += "?from=1&to=1"

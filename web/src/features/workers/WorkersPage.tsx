@@ -361,9 +361,7 @@ export function WorkersPage() {
             {w.embedded && <Badge>{t('workers.embedded')}</Badge>}
           </span>
           <span className="text-xs text-fg-muted">
-            <span dir="ltr">
-              {w.host} · {w.pid} · v{w.version}
-            </span>
+            <span dir="ltr">{`${w.host} · ${w.pid} · ${w.version}`}</span>
             {' · '}
             {w.queues.join(', ')}
           </span>

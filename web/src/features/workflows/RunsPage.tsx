@@ -3,7 +3,7 @@ import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { Workflow } from 'lucide-react';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { RunRead } from '@/client';
+import type { RunRead, RunStatus } from '@/client';
 import { PageHeader } from '@/components/layout/PageHeader';
 import { Button } from '@/components/ui/button';
 import { DataTable, type Column } from '@/components/ui/data-table';
@@ -107,7 +107,7 @@ export function RunsPage() {
                   aria-label={t('workflows.runs.filters.status')}
                   {...field}
                   value={filters.status || 'all'}
-                  onValueChange={(v) => setFilter({ status: v === 'all' ? undefined : (v as RunFilters['status'] & string) })}
+                  onValueChange={(v) => setFilter({ status: v === 'all' ? undefined : (v as RunStatus) })}
                   options={[{ value: 'all', label: t('workflows.runs.filters.all') }, ...RUN_STATUSES.map((s) => ({ value: s, label: t(`workflows.runStatus.${s}`) }))]}
                   className="w-full"
                 />
