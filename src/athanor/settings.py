@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     queue_latency_target_seconds: float = Field(default=30.0, gt=0)
     # Redis only: an unacknowledged task goes back to its queue after this long.
     broker_visibility_timeout: int = Field(default=3600, ge=60)
+    # A workflow node's lease: a worker renews it while it works; when it lapses (the
+    # worker died) the node goes back to the queue for any worker.
+    workflow_lease_seconds: float = Field(default=30.0, ge=1, le=3600)
     # The built web app; the default is the repository's web/dist next to src/.
     web_dist: Path = Path(__file__).resolve().parents[2] / "web" / "dist"
 

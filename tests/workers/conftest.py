@@ -49,14 +49,14 @@ async def admin(runtime: Runtime) -> Member:
     return await make_member(runtime, "root@example.com", tenant_name="Ops", superadmin=True)
 
 
-async def eventually(check: Callable[[], Awaitable[T | None]], *, timeout: float = 15.0) -> T:
+async def eventually(check: Callable[[], Awaitable[T | None]], *, within: float = 15.0) -> T:
     """Poll `check` until it returns something truthy (without blocking the loop the
     worker's tasks run on)."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     while True:
         found = await check()
         if found:
             return found
         if time.monotonic() > deadline:
-            raise AssertionError(f"not reached within {timeout} s")
+            raise AssertionError(f"not reached within {within} s")
         await asyncio.sleep(0.1)

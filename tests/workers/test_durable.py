@@ -24,7 +24,9 @@ from tests.workers.conftest import eventually
 
 async def _receipt(runtime: Runtime, task_id: str) -> TaskReceipt | None:
     async with runtime.db.session(DbScope.for_platform(None)) as session, session.begin():
-        found: TaskReceipt | None = await session.scalar(select(TaskReceipt).where(TaskReceipt.task_id == task_id))
+        found: TaskReceipt | None = await session.scalar(
+            select(TaskReceipt).where(TaskReceipt.task_id == task_id)
+        )
         return found
 
 
@@ -70,7 +72,11 @@ async def test_failing_task_retries_then_dead_letters_then_requeue_succeeds(
     failures = (
         await client.get("/api/admin/task-failures?task_name=tests.workers.flaky", headers=admin.headers)
     ).json()["items"]
-    assert sorted((item["attempt"], item["final"]) for item in failures) == [(1, False), (2, False), (3, True)]
+    assert sorted((item["attempt"], item["final"]) for item in failures) == [
+        (1, False),
+        (2, False),
+        (3, True),
+    ]
     assert {item["subject"]["tenant_id"] for item in failures} == {tenant_id}
 
     requeued = await client.post(f"/api/admin/dead-letters/{letter['id']}/requeue", headers=admin.headers)
@@ -92,14 +98,15 @@ async def test_failing_task_retries_then_dead_letters_then_requeue_succeeds(
 
 
 async def test_a_task_delivered_twice_does_its_work_once(runtime: Runtime, embedded: EmbeddedWorker) -> None:
+    sequential, overlap = f"dup-{uuid.uuid4()}", f"dup-{uuid.uuid4()}"
     # One after the other: the second delivery finds the first one's receipt done.
-    enqueue(sample_tasks.count, kwargs={"key": "once"}, task_id="dup-sequential")
-    await eventually(lambda: _done(runtime, "dup-sequential"))
-    enqueue(sample_tasks.count, kwargs={"key": "once"}, task_id="dup-sequential")
+    enqueue(sample_tasks.count, kwargs={"key": "once"}, task_id=sequential)
+    await eventually(lambda: _done(runtime, sequential))
+    enqueue(sample_tasks.count, kwargs={"key": "once"}, task_id=sequential)
     # At the same time, while the first still runs: the second waits, then skips.
-    enqueue(sample_tasks.count, kwargs={"key": "overlap", "seconds": 0.8}, task_id="dup-overlap")
-    enqueue(sample_tasks.count, kwargs={"key": "overlap", "seconds": 0.8}, task_id="dup-overlap")
-    await eventually(lambda: _done(runtime, "dup-overlap"))
+    enqueue(sample_tasks.count, kwargs={"key": "overlap", "seconds": 0.8}, task_id=overlap)
+    enqueue(sample_tasks.count, kwargs={"key": "overlap", "seconds": 0.8}, task_id=overlap)
+    await eventually(lambda: _done(runtime, overlap))
     await asyncio.sleep(2.0)  # time for the deferred copy to come back and find it done
     assert sample_tasks.CALLS["once"] == 1
     assert sample_tasks.CALLS["overlap"] == 1
@@ -108,22 +115,28 @@ async def test_a_task_delivered_twice_does_its_work_once(runtime: Runtime, embed
 async def test_revoked_task_never_runs(
     client: httpx.AsyncClient, runtime: Runtime, embedded: EmbeddedWorker, admin: Member
 ) -> None:
-    enqueue(sample_tasks.count, kwargs={"key": "revoked"}, task_id="to-revoke", countdown=1.0)
-    revoked = await client.post("/api/admin/tasks/to-revoke/revoke", json={"terminate": True}, headers=admin.headers)
+    # Celery remembers revoked ids per process: every test uses fresh ones.
+    doomed, finished = f"revoke-{uuid.uuid4()}", f"finished-{uuid.uuid4()}"
+    enqueue(sample_tasks.count, kwargs={"key": "revoked"}, task_id=doomed, countdown=1.0)
+    revoked = await client.post(
+        f"/api/admin/tasks/{doomed}/revoke", json={"terminate": True}, headers=admin.headers
+    )
     assert revoked.status_code == 200, revoked.text
-    assert revoked.json() == {"task_id": "to-revoke", "revoked": True, "terminate": True}
+    assert revoked.json() == {"task_id": doomed, "revoked": True, "terminate": True}
     await asyncio.sleep(2.0)
     assert sample_tasks.CALLS["revoked"] == 0
-    receipt = await _receipt(runtime, "to-revoke")
+    receipt = await _receipt(runtime, doomed)
     assert receipt is not None
     assert receipt.state is ReceiptState.REVOKED
 
     # A finished task cannot be revoked any more; bodies are strict.
-    enqueue(sample_tasks.count, kwargs={"key": "finished"}, task_id="finished")
-    await eventually(lambda: _done(runtime, "finished"))
-    late = await client.post("/api/admin/tasks/finished/revoke", json={}, headers=admin.headers)
+    enqueue(sample_tasks.count, kwargs={"key": "finished"}, task_id=finished)
+    await eventually(lambda: _done(runtime, finished))
+    late = await client.post(f"/api/admin/tasks/{finished}/revoke", json={}, headers=admin.headers)
     assert late.json()["revoked"] is False
-    loose = await client.post("/api/admin/tasks/finished/revoke", json={"terminate": "yes"}, headers=admin.headers)
+    loose = await client.post(
+        f"/api/admin/tasks/{finished}/revoke", json={"terminate": "yes"}, headers=admin.headers
+    )
     assert_problem(loose, 422, "validation_failed")
 
 
@@ -161,7 +174,9 @@ async def test_registry_shows_the_worker_its_capacity_and_performance(
         f"/api/admin/workers/{worker['id']}/resize", json={"concurrency": 6}, headers=admin.headers
     )
     assert_problem(refused, 409, "workers.resize_refused")
-    bad = await client.post(f"/api/admin/workers/{worker['id']}/resize", json={"concurrency": "6"}, headers=admin.headers)
+    bad = await client.post(
+        f"/api/admin/workers/{worker['id']}/resize", json={"concurrency": "6"}, headers=admin.headers
+    )
     assert_problem(bad, 422, "validation_failed")
     unknown = await client.get(f"/api/admin/workers/{uuid.uuid4()}", headers=admin.headers)
     assert_problem(unknown, 404, "workers.worker_not_found")

@@ -13,7 +13,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 import pytest
@@ -131,7 +131,7 @@ async def test_killed_worker_becomes_lost(
         found = await _registered(client, admin, pid)
         return found if found and found["health"] == "healthy" and found["processed"] == 0 else None
 
-    seen = await eventually(healthy, timeout=30)
+    seen = await eventually(healthy, within=30)
     assert (seen["queues"], seen["slots"], seen["embedded"]) == (["default"], 1, False)
 
     worker.process.send_signal(signal.SIGKILL)
@@ -141,33 +141,27 @@ async def test_killed_worker_becomes_lost(
         found = await _registered(client, admin, pid)
         return found if found and found["health"] == "lost" else None
 
-    gone = await eventually(lost, timeout=10)
+    gone = await eventually(lost, within=10)
     assert (gone["slots"], gone["in_flight"], gone["state"]) == (0, 0, "running")  # no goodbye was said
 
-    # Whoever heartbeats next (another worker, an API server) records the silence, once.
+    # Whoever looks next (another worker's heartbeat, an API server) records the silence, once.
     rules = HealthRules.from_settings(runtime.settings)
-    other = registry.WorkerInfo("watcher@test", "test", 1, False, [], 1, "test", 0.5)
-    watcher = await registry.register(runtime.db, other)
     for _ in range(2):
-        await registry.heartbeat(runtime.db, watcher, registry.Pulse([], 1, 0), _nothing(), rules)
+        await registry.report_silent_workers(runtime.db, rules)
     async with runtime.db.session(DbScope.for_platform(None)) as session, session.begin():
         kinds = (
-            await session.scalars(select(WorkerEvent.kind).where(WorkerEvent.worker_id == uuid.UUID(seen["id"])))
+            await session.scalars(
+                select(WorkerEvent.kind).where(WorkerEvent.worker_id == uuid.UUID(seen["id"]))
+            )
         ).all()
     assert sorted(kinds) == [WorkerEventKind.HEARTBEAT_MISSED, WorkerEventKind.ONLINE]
-
-
-def _nothing() -> Any:
-    from athanor.workers.stats import Stats
-
-    return Stats().take()
 
 
 async def test_drain_and_resize_a_live_worker(
     client: httpx.AsyncClient, runtime: Runtime, admin: Member, start_worker: Any, settings: Settings
 ) -> None:
     worker = start_worker("--queues", "default", "--concurrency", "1")
-    seen = await eventually(lambda: _registered(client, admin, worker.process.pid), timeout=30)
+    seen = await eventually(lambda: _registered(client, admin, worker.process.pid), within=30)
     app = create_celery(settings)
 
     grown = await client.post(
@@ -179,14 +173,14 @@ async def test_drain_and_resize_a_live_worker(
         found = await _registered(client, admin, worker.process.pid)
         return found if found and found["slots"] == 2 else None
 
-    await eventually(two_slots, timeout=15)  # as the worker itself reports it
+    await eventually(two_slots, within=15)  # as the worker itself reports it
     detail = (await client.get(f"/api/admin/workers/{seen['id']}", headers=admin.headers)).json()
     scaled = [event for event in detail["events"] if event["kind"] == "scaled"]
     assert [(event["detail"]["from"], event["detail"]["to"]) for event in scaled] == [(1, 2)]
 
     # One task in flight, then drain: it finishes, and nothing new is taken.
     running = app.send_task("athanor.workers.probe", kwargs={"seconds": 2}, queue="default")
-    await eventually(lambda: _in_flight(client, admin, worker.process.pid), timeout=15)
+    await eventually(lambda: _in_flight(client, admin, worker.process.pid), within=15)
     drained = await client.post(f"/api/admin/workers/{seen['id']}/drain", headers=admin.headers)
     assert drained.status_code == 200, drained.text
     assert (drained.json()["state"], drained.json()["queues"]) == ("draining", [])
@@ -260,6 +254,22 @@ async def _receipt_state(settings: Settings, task_id: str) -> ReceiptState | Non
         await runtime.close()
 
 
+def _migrate_and_seed(env: dict[str, str]) -> dict[str, str]:
+    subprocess.run([*ATHANOR, "migrate"], env=env, check=True, capture_output=True)
+    seeded = subprocess.run(
+        [*ATHANOR, "seed-demo", "--json"], env=env, check=True, capture_output=True, text=True
+    )
+    creds: dict[str, str] = json.loads(seeded.stdout)
+    return creds
+
+
+def _serve(env: dict[str, str], port: int, log: IO[str]) -> subprocess.Popen[bytes]:
+    """`athanor serve` as `make run` starts it: no broker, the worker embedded."""
+    return subprocess.Popen(
+        [*ATHANOR, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -270,14 +280,11 @@ def _free_port() -> int:
 async def test_serve_runs_tasks_in_its_embedded_worker_without_a_broker(tmp_path: Path) -> None:
     settings = make_settings(f"sqlite+aiosqlite:///{tmp_path / 'athanor.db'}", tmp_path)
     env = _env(settings)
-    subprocess.run([*ATHANOR, "migrate"], env=env, check=True, capture_output=True)
-    creds = json.loads(
-        subprocess.run([*ATHANOR, "seed-demo", "--json"], env=env, check=True, capture_output=True, text=True).stdout
-    )
+    creds = await asyncio.to_thread(_migrate_and_seed, env)
     letter_id = await _seed_dead_letter(settings)
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen([*ATHANOR, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = _serve(env, port, log)
     base = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient(base_url=base, timeout=10) as http:
@@ -288,7 +295,7 @@ async def test_serve_runs_tasks_in_its_embedded_worker_without_a_broker(tmp_path
                 except httpx.TransportError:
                     return False
 
-            await eventually(up, timeout=30)
+            await eventually(up, within=30)
             login = {"email": creds["email"], "password": creds["password"]}
             token = (await http.post("/api/auth/token", json=login)).json()["access_token"]
             headers = {"Authorization": f"Bearer {token}"}
@@ -301,7 +308,7 @@ async def test_serve_runs_tasks_in_its_embedded_worker_without_a_broker(tmp_path
             async def ran() -> bool:
                 return await _receipt_state(settings, task_id) is ReceiptState.DONE
 
-            await eventually(ran, timeout=20)
+            await eventually(ran, within=20)
             again = await http.post(f"/api/admin/dead-letters/{letter_id}/requeue", headers=headers)
             assert_problem(again, 409, "workers.already_requeued")
     finally:

@@ -38,7 +38,7 @@ async def _die_holding_the_node(runtime: Runtime, member: Member, *, after_the_c
     async with runtime.db.session(scope) as session:
         queued = await session.scalar(select(NodeRun).where(NodeRun.node_id == "call"))
         assert queued is not None
-        claimed = await engine._claim(session, queued.id, "doomed-worker")
+        claimed = await engine._claim(session, queued.id, "doomed-worker", timedelta(seconds=30))
         assert claimed is not None
         node_run, run, version = claimed
         definition = engine.definition_of(version)

@@ -113,9 +113,22 @@ for (const mode of Object.keys(MODES) as Mode[]) {
       await page.getByRole("tab", { name: text("wallet.pool") }).click();
       await expect(page.getByRole("tab", { name: text("wallet.pool") })).toHaveAttribute("aria-selected", "true");
       await visit("wallet-pool");
+      // Workflows and their runs (detail pages too when a workflow exists: workflows.spec makes one).
+      await go("/workflows", "workflows", text("workflows.title"));
+      await go("/workflow-templates", "workflow-templates", text("templates.title"));
+      await go("/workflow-runs", "workflow-runs", text("workflows.runs.title"));
+      const workflows = (await (await page.request.get("/api/workflows")).json()) as { items: Array<{ id: string; name: string }> };
+      if (workflows.items[0]) await go(`/workflows/${workflows.items[0].id}`, "workflow", workflows.items[0].name);
+      const runs = (await (await page.request.get("/api/workflow-runs?limit=1")).json()) as { items: Array<{ id: string }> };
+      if (runs.items[0]) {
+        await page.goto(`/workflow-runs/${runs.items[0].id}`);
+        await expect(page.locator("[data-node]").first()).toBeVisible();
+        await visit("workflow-run");
+      }
       await go("/components", "components", text("gallery.title"), { skeletons: true });
       await go("/admin/tenants", "admin-tenants", text("admin.tenants.title"));
       await go("/admin/users", "admin-users", text("admin.users.title"));
+      await go("/admin/workers", "admin-workers", text("workers.title"));
       await go(`/accept-invitation?token=${encodeURIComponent(inviteToken)}`, "accept-invitation-signed-in", text("auth.invite.title"));
       await expect(page.getByRole("button", { name: text("auth.invite.accept") })).toBeVisible();
     });

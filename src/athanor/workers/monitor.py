@@ -13,7 +13,7 @@ from athanor.db.scope import DbScope
 from athanor.runtime import Runtime
 from athanor.workers import service
 from athanor.workers.health import Health, HealthRules
-from athanor.workers.registry import add_published
+from athanor.workers.registry import add_published, report_silent_workers
 from athanor.workers.stats import STATS
 
 log = get_logger("athanor.workers.monitor")
@@ -55,6 +55,7 @@ async def watch_queues(runtime: Runtime) -> None:
             STATS.give_back(taken)
             log.warning("queue_watch.counts_not_written", exc_info=True)
         try:
+            await report_silent_workers(runtime.db, HealthRules.from_settings(runtime.settings))
             await refresh_gauges(runtime)
         except Exception:
             log.warning("queue_watch.gauges_not_refreshed", exc_info=True)

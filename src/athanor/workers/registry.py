@@ -196,15 +196,12 @@ def _greatest(session: AsyncSession, left: Any, right: Any) -> Any:
 
 
 async def _report_silent_workers(
-    session: AsyncSession, now: datetime, rules: HealthRules, *, exclude: uuid.UUID
+    session: AsyncSession, now: datetime, rules: HealthRules, *, exclude: uuid.UUID | None
 ) -> None:
-    candidates = (
-        await session.scalars(
-            select(Worker).where(
-                Worker.state != WorkerState.STOPPED, Worker.missed_reported_at.is_(None), Worker.id != exclude
-            )
-        )
-    ).all()
+    statement = select(Worker).where(Worker.state != WorkerState.STOPPED, Worker.missed_reported_at.is_(None))
+    if exclude is not None:
+        statement = statement.where(Worker.id != exclude)
+    candidates = (await session.scalars(statement)).all()
     for worker in candidates:
         health = health_of(worker, now, rules)
         late = (now - worker.last_heartbeat_at).total_seconds() >= rules.late_after * worker.heartbeat_seconds
@@ -220,6 +217,13 @@ async def _report_silent_workers(
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
             detail = {"last_heartbeat_at": worker.last_heartbeat_at.isoformat(), "health": health.value}
             await record_event(session, WorkerEventKind.HEARTBEAT_MISSED, worker.id, detail, now)
+
+
+async def report_silent_workers(db: Database, rules: HealthRules) -> None:
+    """What a heartbeat does for the others, from a process without a worker (an API
+    server), so a lone worker's death is recorded too."""
+    async with platform(db) as session, session.begin():
+        await _report_silent_workers(session, utcnow(), rules, exclude=None)
 
 
 async def mark_stopped(db: Database, worker_id: uuid.UUID) -> None:

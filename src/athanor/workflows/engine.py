@@ -17,7 +17,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator
+from collections import deque
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,7 +39,7 @@ from athanor.outbox import service as outbox
 from athanor.runtime import Runtime
 from athanor.wallet import service as wallet
 from athanor.wallet.models import HoldState, WalletHold
-from athanor.workflows.definition import Definition
+from athanor.workflows.definition import Definition, Graph
 from athanor.workflows.exceptions import InvalidRunInputs, NodeNotFound, NotWaiting, RunNotActive
 from athanor.workflows.models import (
     FINISHED_RUN,
@@ -69,7 +70,6 @@ from athanor.workflows.variables import RenderFailed, evaluate, render
 
 log = get_logger("athanor.workflows")
 
-LEASE = timedelta(seconds=30)
 # A queued node unclaimed this long after it was published is published again.
 REPUBLISH_AFTER = timedelta(seconds=20)
 MAX_ATTEMPTS = 3
@@ -213,8 +213,9 @@ def _event(session: AsyncSession, run: WorkflowRun, topic: str, **payload: Any) 
 async def execute(runtime: Runtime, tenant_id: uuid.UUID, node_run_id: uuid.UUID, worker: str) -> None:
     """Claim, run and complete one node run (the body of the Celery task)."""
     scope = DbScope.for_tenant(tenant_id)
+    lease = timedelta(seconds=runtime.settings.workflow_lease_seconds)
     async with runtime.db.session(scope) as session:
-        claimed = await _claim(session, node_run_id, worker)
+        claimed = await _claim(session, node_run_id, worker, lease)
         if claimed is None:
             await session.commit()
             return
@@ -222,7 +223,7 @@ async def execute(runtime: Runtime, tenant_id: uuid.UUID, node_run_id: uuid.UUID
         definition = definition_of(version)
         context = await _context(session, runtime, run, node, definition)
         await session.commit()
-    async with _lease_kept(runtime, scope, node.id, node.attempt):
+    async with _lease_kept(runtime, scope, node.id, node.attempt, lease):
         outcome = await _run(context, node, definition)
     async with runtime.db.session(scope) as session:
         await complete(session, node.id, node.attempt, outcome)
@@ -230,7 +231,7 @@ async def execute(runtime: Runtime, tenant_id: uuid.UUID, node_run_id: uuid.UUID
 
 
 async def _claim(
-    session: AsyncSession, node_run_id: uuid.UUID, worker: str
+    session: AsyncSession, node_run_id: uuid.UUID, worker: str, lease: timedelta
 ) -> tuple[NodeRun, WorkflowRun, WorkflowVersion] | None:
     running = select(WorkflowRun.id).where(WorkflowRun.status == RunStatus.RUNNING).scalar_subquery()
     now = utcnow()
@@ -240,7 +241,7 @@ async def _claim(
         .values(
             status=NodeStatus.RUNNING,
             attempt=NodeRun.attempt + 1,
-            lease_expires_at=now + LEASE,
+            lease_expires_at=now + lease,
             worker=worker,
             started_at=func.coalesce(NodeRun.started_at, now),
             updated_at=now,
@@ -346,13 +347,13 @@ def _with_config(context: NodeContext, config: dict[str, Any]) -> NodeContext:
 
 @contextlib.asynccontextmanager
 async def _lease_kept(
-    runtime: Runtime, scope: DbScope, node_run_id: uuid.UUID, attempt: int
+    runtime: Runtime, scope: DbScope, node_run_id: uuid.UUID, attempt: int, lease: timedelta
 ) -> AsyncIterator[None]:
     """Renew the lease while the node works (an LLM call may outlast one lease)."""
 
     async def renew() -> None:
         while True:
-            await asyncio.sleep(LEASE.total_seconds() / 3)
+            await asyncio.sleep(lease.total_seconds() / 3)
             async with runtime.db.session(scope) as session:
                 await session.execute(
                     update(NodeRun)
@@ -361,7 +362,7 @@ async def _lease_kept(
                         NodeRun.attempt == attempt,
                         NodeRun.status == NodeStatus.RUNNING,
                     )
-                    .values(lease_expires_at=utcnow() + LEASE)
+                    .values(lease_expires_at=utcnow() + lease)
                     .execution_options(synchronize_session=False)
                 )
                 await session.commit()
@@ -439,7 +440,7 @@ async def _succeed(
     if node.item_index >= 0:
         await _item_done(session, run, node, definition)
         return
-    await _advance(session, run, definition)
+    await _advance(session, run, definition, [node.node_id])
 
 
 def _add_usage(run: WorkflowRun, node: NodeRun, usage: Usage) -> None:
@@ -493,9 +494,12 @@ async def _fail_node(
     await _end(session, run, RunStatus.FAILED, failed.code, f"{node.node_id}: {failed.message}"[:1000])
 
 
-async def _advance(session: AsyncSession, run: WorkflowRun, definition: Definition) -> None:
-    """Create every node now ready (all inputs settled, one active), skip the ones on
-    branches not taken, and finish the run when nothing is left open."""
+async def _advance(
+    session: AsyncSession, run: WorkflowRun, definition: Definition, after: Iterable[str]
+) -> None:
+    """Create the nodes after `after` that are now ready (every input settled, one of
+    them active), skip the ones on branches not taken (and what follows only them), and
+    finish the run when nothing is left open. An entry node in `after` itself is queued."""
     graph = definition.graph
     nodes = {
         item.node_id: item
@@ -503,34 +507,43 @@ async def _advance(session: AsyncSession, run: WorkflowRun, definition: Definiti
             await session.scalars(select(NodeRun).where(NodeRun.run_id == run.id, NodeRun.item_index == -1))
         ).all()
     }
-    changed = True
-    while changed:
-        changed = False
-        for node_id, spec in graph.nodes.items():
-            if node_id in nodes:
-                continue
-            sources = [nodes.get(edge.source) for edge in graph.incoming[node_id]]
-            if not sources or any(source is None or source.status not in SETTLED_NODE for source in sources):
-                continue
-            active = any(
-                source is not None and source.status is NodeStatus.SUCCEEDED and source.port == edge.port
-                for source, edge in zip(sources, graph.incoming[node_id], strict=True)
-            )
-            if active:
-                nodes[node_id] = _queue(session, run, node_id, spec.type)
-            else:
-                nodes[node_id] = NodeRun(
-                    tenant_id=run.tenant_id,
-                    run_id=run.id,
-                    node_id=node_id,
-                    node_type=spec.type,
-                    status=NodeStatus.SKIPPED,
-                    finished_at=utcnow(),
-                )
-                session.add(nodes[node_id])
-            changed = True
+    todo = deque(target for node_id in after for target in _next_of(graph, node_id))
+    while todo:
+        node_id = todo.popleft()
+        if node_id in nodes:
+            continue
+        incoming = graph.incoming[node_id]
+        sources = [nodes.get(edge.source) for edge in incoming]
+        if any(source is None or source.status not in SETTLED_NODE for source in sources):
+            continue
+        active = not incoming or any(
+            source is not None and source.status is NodeStatus.SUCCEEDED and source.port == edge.port
+            for source, edge in zip(sources, incoming, strict=True)
+        )
+        spec = graph.nodes[node_id]
+        if active:
+            nodes[node_id] = _queue(session, run, node_id, spec.type)
+            continue
+        nodes[node_id] = NodeRun(
+            tenant_id=run.tenant_id,
+            run_id=run.id,
+            node_id=node_id,
+            node_type=spec.type,
+            status=NodeStatus.SKIPPED,
+            finished_at=utcnow(),
+        )
+        session.add(nodes[node_id])
+        todo.extend(edge.target for edge in graph.outgoing[node_id])
     if len(nodes) == len(graph.nodes) and all(item.status in SETTLED_NODE for item in nodes.values()):
         await _finish_run(session, run, definition, nodes)
+
+
+def _next_of(graph: Graph, node_id: str) -> list[str]:
+    """What to look at after `node_id` settled: its successors; an entry node that is
+    not there yet (a re-run from it) is itself next."""
+    if not graph.incoming[node_id]:
+        return [node_id, *(edge.target for edge in graph.outgoing[node_id])]
+    return [edge.target for edge in graph.outgoing[node_id]]
 
 
 async def _finish_run(
@@ -638,7 +651,7 @@ async def _item_done(session: AsyncSession, run: WorkflowRun, item: NodeRun, def
     if parent is not None and parent.status is NodeStatus.WAITING:
         parent.status, parent.port, parent.finished_at = NodeStatus.SUCCEEDED, "out", utcnow()
         parent.output = {"items": [other.output for other in items]}
-        await _advance(session, run, definition)
+        await _advance(session, run, definition, [parent.node_id])
 
 
 # Sub-workflows
@@ -776,7 +789,9 @@ async def rerun_from(session: AsyncSession, run: WorkflowRun, node_id: str) -> N
         None,
     )
     await session.flush()
-    await _advance(session, run, definition)
+    # What comes before the node is settled: looking after its inputs finds it ready.
+    before = [edge.source for edge in definition.graph.incoming[node_id]] or [node_id]
+    await _advance(session, run, definition, before)
     _event(session, run, "workflow.run_rerun", node=node_id)
 
 

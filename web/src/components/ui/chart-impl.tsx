@@ -9,7 +9,8 @@ echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, Tool
 
 export interface ChartSeries {
   name: string;
-  data: number[];
+  /** null: no value for that category (a gap in a line, no bar). */
+  data: Array<number | null>;
 }
 
 export interface ChartProps {

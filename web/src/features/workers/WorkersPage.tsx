@@ -150,7 +150,7 @@ function WorkerDetailCard({ worker }: { worker: WorkerRead }) {
               </div>
               <div className="flex flex-col gap-2 lg:col-span-2">
                 <h3 className="text-sm font-semibold">{t('workers.detail.latency')}</h3>
-                <Chart type="line" height={180} label={t('workers.detail.latencyLabel', { name: worker.name })} categories={chart.categories} series={[{ name: t('workers.detail.meanLatency'), data: chart.latency }]} />
+                <Chart type="bar" height={180} label={t('workers.detail.latencyLabel', { name: worker.name })} categories={chart.categories} series={[{ name: t('workers.detail.meanLatency'), data: chart.latency }]} />
               </div>
             </div>
             <div className="flex flex-col gap-2">
@@ -374,8 +374,11 @@ export function WorkersPage() {
       sortValue: (w) => w.health,
       cell: (w) => (
         <div className="flex flex-col items-start gap-1" data-worker-health={w.health} data-worker-state={w.state}>
-          <Badge tone={healthTone[w.health]}>{t(`workers.health.${w.health}`)}</Badge>
-          {w.state !== 'running' && <Badge tone={stateTone[w.state]}>{t(`workers.state.${w.state}`)}</Badge>}
+          <div className="flex flex-wrap gap-1">
+            <Badge tone={healthTone[w.health]}>{t(`workers.health.${w.health}`)}</Badge>
+            {w.state !== 'running' && <Badge tone={stateTone[w.state]}>{t(`workers.state.${w.state}`)}</Badge>}
+          </div>
+          <span className="text-xs whitespace-nowrap text-fg-muted">{t('workers.heartbeatAgo', { when: fmt.relative(w.last_heartbeat_at) })}</span>
         </div>
       ),
     },
@@ -383,7 +386,7 @@ export function WorkersPage() {
       id: 'capacity',
       header: t('workers.columns.capacity'),
       cell: (w) => (
-        <div className="w-40">
+        <div className="w-32">
           <ProgressBar label={t('workers.capacity')} value={w.in_flight} max={w.slots} valueText={t('workers.capacityValue', { inFlight: fmt.number(w.in_flight), slots: fmt.number(w.slots) })} />
         </div>
       ),
@@ -400,7 +403,6 @@ export function WorkersPage() {
         </div>
       ),
     },
-    { id: 'heartbeat', header: t('workers.columns.heartbeat'), sortValue: (w) => w.last_heartbeat_at, cell: (w) => <span className="whitespace-nowrap">{fmt.relative(w.last_heartbeat_at)}</span> },
     {
       id: 'actions',
       header: <span className="sr-only">{t('common.actions')}</span>,

@@ -18,7 +18,7 @@ describe('seriesChart', () => {
     expect(chart.categories).toEqual(['10:00', '10:01', '10:02', '10:03', '10:04']);
     expect(chart.throughput).toEqual([0, 5, 0, 0, 2]);
     expect(chart.errors).toEqual([0, 1, 0, 0, 0]);
-    expect(chart.latency).toEqual([0, 120, 0, 0, 0]);
+    expect(chart.latency).toEqual([null, 120, null, null, null]);
   });
 });
 

@@ -18,7 +18,8 @@ export interface SeriesChart {
   categories: string[];
   throughput: number[];
   errors: number[];
-  latency: number[];
+  /** null for a minute without tasks: no time to show, rather than a time of zero. */
+  latency: Array<number | null>;
 }
 
 /**
@@ -36,7 +37,7 @@ export function seriesChart(series: WorkerDetail['series'], label: (at: Date) =>
     out.categories.push(label(new Date(at)));
     out.throughput.push(point?.processed ?? 0);
     out.errors.push(point?.failed ?? 0);
-    out.latency.push(point?.mean_latency_ms ? Math.round(point.mean_latency_ms) : 0);
+    out.latency.push(point?.mean_latency_ms != null ? Math.round(point.mean_latency_ms) : null);
   }
   return out;
 }

@@ -206,7 +206,7 @@ function NodeDetail({ view, evaluations, canRerun, onRerun }: { view: NodeView; 
             </Alert>
           )}
           {facts.length > 0 && (
-            <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1.5 text-sm sm:grid-cols-[max-content_1fr_max-content_1fr]">
+            <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1.5 text-sm">
               {facts.map(([label, value]) => (
                 <div key={label} className="contents">
                   <dt className="font-medium text-fg-muted">{label}</dt>
@@ -221,7 +221,7 @@ function NodeDetail({ view, evaluations, canRerun, onRerun }: { view: NodeView; 
             </Alert>
           )}
           {run && (
-            <div className="grid gap-4 lg:grid-cols-2">
+            <div className="grid gap-4 xl:grid-cols-2">
               <div className="flex flex-col gap-1.5">
                 <h3 className="text-sm font-semibold">{t('workflows.node.inputs')}</h3>
                 {run.inputs === null || run.inputs === undefined ? <p className="text-sm text-fg-muted">{t('workflows.node.noInputs')}</p> : <Json value={run.inputs} label={t('workflows.node.inputsOf', { node: view.id })} />}
@@ -340,7 +340,7 @@ export function RunPage() {
             <span data-testid="run-status" data-status={r.status}>
               <RunStatusBadge status={r.status} />
             </span>
-            <LiveBadge phase={finished ? 'ended' : phase} />
+            {!finished && <LiveBadge phase={phase} />}
             {canRun && r.status === 'running' && (
               <Button variant="outline" onClick={() => onAction('pause')} loading={action.isPending && action.variables === 'pause'}>
                 <Pause aria-hidden className="size-4" />
