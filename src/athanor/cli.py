@@ -26,6 +26,18 @@ def _settings() -> Settings:
         raise typer.Exit(2) from None
 
 
+# Servers and workers hand every database round trip between threads (aiosqlite, Celery's
+# pool) and the event loop; at Python's default 5 ms switch interval each handoff can wait
+# that long for the GIL. Measured on a workflow chain: 125 -> 85 ms per node.
+THREAD_SWITCH_SECONDS = 0.0005
+
+
+def _responsive_threads() -> None:
+    import sys
+
+    sys.setswitchinterval(THREAD_SWITCH_SECONDS)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
@@ -53,6 +65,7 @@ def serve(
     console.print(
         f"[bold green]Athanor[/bold green] serving at http://{host}:{port} ({settings.environment.value}, {settings.database_backend}, {mode})"
     )
+    _responsive_threads()
     uvicorn.run(
         "athanor.app:create_app",
         factory=True,
@@ -94,6 +107,7 @@ def worker(
         "--loglevel",
         "INFO",
     ]
+    _responsive_threads()
     celery_app.worker_main([*argv, "--beat"] if beat else argv)
 
 

@@ -117,13 +117,14 @@ async def test_revoked_task_never_runs(
 ) -> None:
     # Celery remembers revoked ids per process: every test uses fresh ones.
     doomed, finished = f"revoke-{uuid.uuid4()}", f"finished-{uuid.uuid4()}"
-    enqueue(sample_tasks.count, kwargs={"key": "revoked"}, task_id=doomed, countdown=1.0)
+    # Due in 3 s: revoked while it waits (a thread pool cannot stop a running one).
+    enqueue(sample_tasks.count, kwargs={"key": "revoked"}, task_id=doomed, countdown=3.0)
     revoked = await client.post(
         f"/api/admin/tasks/{doomed}/revoke", json={"terminate": True}, headers=admin.headers
     )
     assert revoked.status_code == 200, revoked.text
     assert revoked.json() == {"task_id": doomed, "revoked": True, "terminate": True}
-    await asyncio.sleep(2.0)
+    await asyncio.sleep(4.0)
     assert sample_tasks.CALLS["revoked"] == 0
     receipt = await _receipt(runtime, doomed)
     assert receipt is not None

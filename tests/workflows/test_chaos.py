@@ -31,7 +31,8 @@ from tests.builders import Member
 from tests.conftest import make_settings
 from tests.workflows.support import TOKENS, engine_node
 
-pytestmark = pytest.mark.slow
+# Redis and PostgreSQL: the distributed deployment this test is about.
+pytestmark = [pytest.mark.slow, pytest.mark.backends("postgres")]
 
 REDIS_DB = 13
 RUNS = 30

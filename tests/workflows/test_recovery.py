@@ -45,7 +45,8 @@ async def _die_holding_the_node(runtime: Runtime, member: Member, *, after_the_c
         context = await engine._context(session, runtime, run, node_run, definition)
         await session.commit()
     if after_the_call:
-        assert isinstance(await engine._run(context, node_run, definition), Done)
+        outcome, _inputs = await engine._run(context, node_run, definition)
+        assert isinstance(outcome, Done)
     else:
         spec = flow.CallSpec(
             request=ChatRequest(messages=(Message(role="user", content="cut short"),), model=""),

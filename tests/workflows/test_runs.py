@@ -51,6 +51,7 @@ async def test_a_diamond_with_a_map_runs_to_the_end(
 
     assert run["status"] == "succeeded", (run["error_code"], run["error_message"])
     assert node(run, "left")["output"]["text"]
+    assert node(run, "left")["inputs"] == {"engine": "shout", "inputs": {"text": "About bees (left)"}}
     assert node(run, "each", 0)["output"]["text"].startswith("0: ")
     assert run["output"]["lines"].count(" / ") == 1
     charged = node(run, "left")["charged_tokens"] + node(run, "right")["charged_tokens"]

@@ -21,6 +21,7 @@ from celery.exceptions import Ignore, Reject, Retry
 from celery.result import AsyncResult
 
 from athanor.core.logging import get_logger
+from athanor.db.types import utcnow
 from athanor.workers import receipts
 from athanor.workers.celery_app import celery_app
 from athanor.workers.failures import FailedAttempt, record_failure
@@ -96,7 +97,7 @@ class DurableTask(MeteredTask):
         if result.claim is receipts.Claim.BUSY and result.lease_until is not None:
             # Another worker holds a live claim: look again later, so the task is not
             # lost if that worker dies.
-            wait = max(1.0, min(RECHECK_SECONDS, (result.lease_until - _now()).total_seconds()))
+            wait = max(1.0, min(RECHECK_SECONDS, (result.lease_until - utcnow()).total_seconds()))
             queue = (request.delivery_info or {}).get("routing_key")
             self.signature_from_request(
                 request, queue=queue, countdown=wait, retries=request.retries
@@ -139,12 +140,6 @@ class DurableTask(MeteredTask):
             return
         countdown = backoff_delay(request.retries, self.backoff_seconds, self.backoff_max_seconds)
         raise self.retry(exc=error, countdown=countdown, queue=failed.queue)
-
-
-def _now() -> Any:
-    from athanor.db.types import utcnow
-
-    return utcnow()
 
 
 def _athanor_priority(value: int | None) -> int | None:
@@ -205,6 +200,8 @@ def enqueue(
     if priority is not None:
         options["priority"] = broker_priority(priority, celery_app.conf.broker_url or "")
     options = {key: value for key, value in options.items() if value is not None}
-    if isinstance(task, str):
+    if isinstance(task, str) and task not in celery_app.tasks:
+        # Declared in another code base: its queue and priority come from the caller.
         return celery_app.send_task(task, args=list(args), kwargs=kwargs or {}, **options)
-    return task.apply_async(args=list(args), kwargs=kwargs or {}, **options)
+    declared = celery_app.tasks[task] if isinstance(task, str) else task
+    return declared.apply_async(args=list(args), kwargs=kwargs or {}, **options)

@@ -19,8 +19,9 @@ MAX_NODES = 500
 
 
 class Position(Input):
-    x: float
-    y: float
+    # Strict: a JSON number, never a boolean or a string.
+    x: Annotated[float, Field(strict=True)]
+    y: Annotated[float, Field(strict=True)]
 
 
 class NodeSpec(Input):

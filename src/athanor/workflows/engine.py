@@ -224,9 +224,9 @@ async def execute(runtime: Runtime, tenant_id: uuid.UUID, node_run_id: uuid.UUID
         context = await _context(session, runtime, run, node, definition)
         await session.commit()
     async with _lease_kept(runtime, scope, node.id, node.attempt, lease):
-        outcome = await _run(context, node, definition)
+        outcome, inputs = await _run(context, node, definition)
     async with runtime.db.session(scope) as session:
-        await complete(session, node.id, node.attempt, outcome)
+        await complete(session, node.id, node.attempt, outcome, inputs=inputs)
         await commit_and_dispatch(session)
 
 
@@ -316,7 +316,10 @@ def _actor(run: WorkflowRun) -> Actor:
     return Actor(user_id=run.user_id, api_key_id=run.api_key_id)
 
 
-async def _run(context: NodeContext, node: NodeRun, definition: Definition) -> Outcome:
+async def _run(
+    context: NodeContext, node: NodeRun, definition: Definition
+) -> tuple[Outcome, dict[str, Any] | None]:
+    """The node's outcome, and the configuration it ran with (None when it could not be rendered)."""
     spec = definition.graph.nodes[node.node_id]
     kind, config = KINDS[spec.type], spec.config
     if node.item_index >= 0:
@@ -330,15 +333,18 @@ async def _run(context: NodeContext, node: NodeRun, definition: Definition) -> O
             else render(value, context.variables)
             for key, value in config.items()
         }
-        return await kind.run(_with_config(context, rendered))
     except RenderFailed as error:
-        return Failed(error.code, str(error.params.get("reason", "")))
+        return Failed(error.code, str(error.params.get("reason", ""))), None
+    try:
+        return await kind.run(_with_config(context, rendered)), rendered
     except AppError as error:
         retryable = error.status >= 500 or error.status == 429
-        return Failed(error.code, str(error.params.get("reason") or error.code)[:1000], retryable=retryable)
+        failed = Failed(error.code, str(error.params.get("reason") or error.code)[:1000], retryable=retryable)
+        return failed, rendered
     except Exception as error:
         log.exception("workflow.node_crashed", node_run_id=str(node.id))
-        return Failed("workflow.node_crashed", (str(error) or type(error).__name__)[:1000], retryable=True)
+        crashed = Failed("workflow.node_crashed", (str(error) or type(error).__name__)[:1000], retryable=True)
+        return crashed, rendered
 
 
 def _with_config(context: NodeContext, config: dict[str, Any]) -> NodeContext:
@@ -379,12 +385,17 @@ async def _lease_kept(
 # Completing
 
 
-async def complete(session: AsyncSession, node_run_id: uuid.UUID, attempt: int, outcome: Outcome) -> None:
-    """Record a claimed node's outcome and move the run on, unless the node's lease was
-    lost meanwhile (another worker has it now)."""
+async def complete(
+    session: AsyncSession, node_run_id: uuid.UUID, attempt: int, outcome: Outcome, *, inputs: Any = None
+) -> None:
+    """Record a claimed node's outcome (and the configuration it ran with) and move the run
+    on, unless the node's lease was lost meanwhile (another worker has it now)."""
     node = await session.get(NodeRun, node_run_id, with_for_update=True, populate_existing=True)
     if node is None or node.status is not NodeStatus.RUNNING or node.attempt != attempt:
         return
+    if inputs is not None and node.item_index < 0:
+        # A map item's inputs are its item; every other node records what it ran with.
+        node.inputs = inputs
     run = await _locked_run(session, node.run_id)
     await _settle(session, run, node, outcome)
 

@@ -45,6 +45,7 @@ from athanor.workflows.schemas import (
     DefinitionCheck,
     EvaluationRead,
     NodeRunRead,
+    NodeTypeRead,
     ProblemRead,
     Problems,
     Rerun,
@@ -57,12 +58,12 @@ from athanor.workflows.schemas import (
     TriggerCreate,
     TriggerCreated,
     TriggerRead,
-    VersionRead,
     VersionWrite,
     WorkflowCreate,
     WorkflowDetail,
     WorkflowRead,
     WorkflowUpdate,
+    WorkflowVersionRead,
 )
 
 router = APIRouter(tags=["workflows"], responses=problem_responses(400, 401, 403, 404, 409, 422, 429))
@@ -109,7 +110,7 @@ async def _detail(session: AsyncSession, workflow: Workflow) -> WorkflowDetail:
     return WorkflowDetail.model_validate(
         {
             **_summary(workflow, published, versions[-1].number if versions else 0, runs),
-            "versions": [VersionRead.model_validate(item) for item in versions],
+            "versions": [WorkflowVersionRead.model_validate(item) for item in versions],
         }
     )
 
@@ -118,11 +119,14 @@ async def _detail(session: AsyncSession, workflow: Workflow) -> WorkflowDetail:
 
 
 @router.get("/api/workflows/node-types")
-async def node_types(principal: Reader) -> list[dict[str, Any]]:
+async def node_types(principal: Reader) -> list[NodeTypeRead]:
     """Every node type: ports with their JSON Schemas, config schema, category, icon, description."""
     del principal
     locale = request_locale.get()
-    return [kind.palette(lambda text: translate(text, locale)) for kind in KINDS.values()]
+    return [
+        NodeTypeRead.model_validate(kind.palette(lambda text: translate(text, locale)))
+        for kind in KINDS.values()
+    ]
 
 
 @router.post("/api/workflows/validate")
@@ -210,19 +214,19 @@ async def archive_workflow(workflow_id: uuid.UUID, principal: Editor, session: D
 @router.post("/api/workflows/{workflow_id:uuid}/versions", status_code=status.HTTP_201_CREATED)
 async def new_version(
     workflow_id: uuid.UUID, body: VersionWrite, principal: Editor, session: DbSession
-) -> VersionRead:
+) -> WorkflowVersionRead:
     workflow = await service.get_workflow(session, workflow_id)
     version = await service.new_version(
         session, workflow=workflow, definition=body.definition, author_id=principal.user.id, notes=body.notes
     )
     await _audit(session, principal, "workflow.version_created", workflow.id, number=version.number)
-    return VersionRead.model_validate(version)
+    return WorkflowVersionRead.model_validate(version)
 
 
 @router.put("/api/workflows/{workflow_id:uuid}/versions/{number}")
 async def update_version(
     workflow_id: uuid.UUID, number: int, body: VersionWrite, principal: Editor, session: DbSession
-) -> VersionRead:
+) -> WorkflowVersionRead:
     """Change a draft (published versions are frozen)."""
     workflow = await service.get_workflow(session, workflow_id)
     version = await service.update_draft(
@@ -232,7 +236,7 @@ async def update_version(
         notes=body.notes,
     )
     await _audit(session, principal, "workflow.version_updated", workflow.id, number=number)
-    return VersionRead.model_validate(version)
+    return WorkflowVersionRead.model_validate(version)
 
 
 @router.post("/api/workflows/{workflow_id:uuid}/versions/{number}/publish")
@@ -389,7 +393,13 @@ async def read_run(run_id: uuid.UUID, principal: Reader, session: DbSession) -> 
     return await _run_detail(session, await _own_run(session, principal, run_id))
 
 
-@router.get("/api/workflow-runs/{run_id:uuid}/events", response_class=Response)
+@router.get(
+    "/api/workflow-runs/{run_id:uuid}/events",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}, "description": "Run events"}
+    },
+)
 async def run_events(
     run_id: uuid.UUID, principal: Reader, session: DbSession, runtime: RuntimeDep, request: Request
 ) -> Response:

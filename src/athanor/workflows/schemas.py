@@ -8,18 +8,21 @@ from pydantic import Field, StrictBool
 
 from athanor.core.schemas import JSON_INTEGER, Input, Output
 from athanor.engines.models import VersionStatus
+from athanor.workflows.definition import Definition
 from athanor.workflows.models import NodeStatus, RunStatus, Trigger, TriggerKind
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Description = Annotated[str, Field(max_length=2000)]
+Positive = Annotated[int, Field(ge=1, le=10**15), JSON_INTEGER]
 
 
 class WorkflowCreate(Input):
     slug: Slug
     name: Name
     description: Description = ""
-    definition: dict[str, Any]
+    # A draft may have problems (see /api/workflows/validate), not a wrong shape.
+    definition: Definition
 
 
 class WorkflowUpdate(Input):
@@ -28,7 +31,7 @@ class WorkflowUpdate(Input):
 
 
 class VersionWrite(Input):
-    definition: dict[str, Any]
+    definition: Definition
     notes: Annotated[str, Field(max_length=2000)] = ""
 
 
@@ -49,7 +52,7 @@ class Problems(Output):
     problems: list[ProblemRead]
 
 
-class VersionRead(Output):
+class WorkflowVersionRead(Output):
     id: uuid.UUID
     number: int
     status: VersionStatus
@@ -72,14 +75,15 @@ class WorkflowRead(Output):
 
 
 class WorkflowDetail(WorkflowRead):
-    versions: list[VersionRead]
+    versions: list[WorkflowVersionRead]
 
 
 class RunCreate(Input):
     inputs: dict[str, Any] = Field(default_factory=dict)
     # A version number to run instead of the published one (a draft must be valid).
-    version: Annotated[int, JSON_INTEGER, Field(ge=1)] | None = None
-    budget_tokens: Annotated[int, JSON_INTEGER, Field(ge=1)] | None = None
+    version: Positive | None = None
+    # Tokens the run may charge in all; reaching it stops the run.
+    budget_tokens: Positive | None = None
 
 
 class NodeRunRead(Output):
@@ -187,3 +191,20 @@ class TriggerRead(Output):
 class TriggerCreated(TriggerRead):
     # Webhooks: the URL to post to, shown this once.
     url: str | None = None
+
+
+class PortRead(Output):
+    name: str
+    schema_: dict[str, Any] = Field(alias="schema")
+
+
+class NodeTypeRead(Output):
+    """A node type as the studio draws it: ports with their JSON Schemas, config schema."""
+
+    type: str
+    category: str
+    icon: str
+    description: str
+    inputs: list[PortRead]
+    outputs: list[PortRead]
+    config_schema: dict[str, Any]

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from croniter import CroniterBadCronError, croniter
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -91,10 +92,10 @@ async def _valid(session: AsyncSession, document: Any) -> None:
         raise InvalidDefinition(params={"count": len(problems)}, fields=as_field_problems(problems))
 
 
-def _shaped(document: Any) -> dict[str, Any]:
+def _shaped(document: Definition | dict[str, Any]) -> dict[str, Any]:
     """A draft may have problems, but not a wrong shape (it could not even be drawn)."""
-    from pydantic import ValidationError
-
+    if isinstance(document, Definition):
+        return document.model_dump(mode="json", exclude_none=True)
     try:
         return Definition.model_validate(document).model_dump(mode="json", exclude_none=True)
     except ValidationError as error:
@@ -111,7 +112,13 @@ def _shaped(document: Any) -> dict[str, Any]:
 
 
 async def create_workflow(
-    session: AsyncSession, *, slug: str, name: str, description: str, definition: Any, author_id: uuid.UUID
+    session: AsyncSession,
+    *,
+    slug: str,
+    name: str,
+    description: str,
+    definition: Definition | dict[str, Any],
+    author_id: uuid.UUID,
 ) -> tuple[Workflow, WorkflowVersion]:
     workflow = Workflow(slug=slug, name=name, description=description)
     try:
@@ -175,7 +182,12 @@ async def published_version(session: AsyncSession, workflow: Workflow) -> Workfl
 
 
 async def new_version(
-    session: AsyncSession, *, workflow: Workflow, definition: Any, author_id: uuid.UUID, notes: str = ""
+    session: AsyncSession,
+    *,
+    workflow: Workflow,
+    definition: Definition,
+    author_id: uuid.UUID,
+    notes: str = "",
 ) -> WorkflowVersion:
     latest = await get_version(session, workflow)
     version = WorkflowVersion(
@@ -191,7 +203,7 @@ async def new_version(
 
 
 async def update_draft(
-    session: AsyncSession, *, version: WorkflowVersion, definition: Any, notes: str
+    session: AsyncSession, *, version: WorkflowVersion, definition: Definition, notes: str
 ) -> WorkflowVersion:
     if version.status is not VersionStatus.DRAFT:
         raise WorkflowVersionPublished()

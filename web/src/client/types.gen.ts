@@ -712,6 +712,32 @@ export type Decision = {
 };
 
 /**
+ * Definition
+ */
+export type Definition = {
+    /**
+     * Edges
+     */
+    edges?: Array<EdgeSpec>;
+    /**
+     * Inputs
+     */
+    inputs?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Nodes
+     */
+    nodes: Array<NodeSpec>;
+    /**
+     * Outputs
+     */
+    outputs?: {
+        [key: string]: string;
+    };
+};
+
+/**
  * DefinitionCheck
  */
 export type DefinitionCheck = {
@@ -885,6 +911,24 @@ export type DeploymentUpdate = {
 };
 
 /**
+ * EdgeSpec
+ */
+export type EdgeSpec = {
+    /**
+     * Port
+     */
+    port?: string;
+    /**
+     * Source
+     */
+    source: string;
+    /**
+     * Target
+     */
+    target: string;
+};
+
+/**
  * EmbeddingsIn
  */
 export type EmbeddingsIn = {
@@ -968,7 +1012,7 @@ export type EngineDetail = {
     /**
      * Versions
      */
-    versions: Array<AthanorEnginesSchemasVersionRead>;
+    versions: Array<VersionRead>;
 };
 
 /**
@@ -2347,9 +2391,72 @@ export type NodeRunRead = {
 };
 
 /**
+ * NodeSpec
+ */
+export type NodeSpec = {
+    /**
+     * Config
+     */
+    config?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name?: string;
+    position?: Position | null;
+    /**
+     * Type
+     */
+    type: string;
+};
+
+/**
  * NodeStatus
  */
 export type NodeStatus = 'pending' | 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+
+/**
+ * NodeTypeRead
+ *
+ * A node type as the studio draws it: ports with their JSON Schemas, config schema.
+ */
+export type NodeTypeRead = {
+    /**
+     * Category
+     */
+    category: string;
+    /**
+     * Config Schema
+     */
+    config_schema: {
+        [key: string]: unknown;
+    };
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Icon
+     */
+    icon: string;
+    /**
+     * Inputs
+     */
+    inputs: Array<PortRead>;
+    /**
+     * Outputs
+     */
+    outputs: Array<PortRead>;
+    /**
+     * Type
+     */
+    type: string;
+};
 
 /**
  * OpenAIOptions
@@ -2757,6 +2864,36 @@ export type PlaygroundRequest = {
      * Version
      */
     version?: number | null;
+};
+
+/**
+ * PortRead
+ */
+export type PortRead = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Schema
+     */
+    schema: {
+        [key: string]: unknown;
+    };
+};
+
+/**
+ * Position
+ */
+export type Position = {
+    /**
+     * X
+     */
+    x: number;
+    /**
+     * Y
+     */
+    y: number;
 };
 
 /**
@@ -4192,6 +4329,64 @@ export type VersionDiff = {
 };
 
 /**
+ * VersionRead
+ */
+export type VersionRead = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Input Schema
+     */
+    input_schema: {
+        [key: string]: unknown;
+    };
+    /**
+     * Model
+     */
+    model: string;
+    /**
+     * Notes
+     */
+    notes: string;
+    /**
+     * Number
+     */
+    number: number;
+    /**
+     * Output Schema
+     */
+    output_schema: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Parameters
+     */
+    parameters: {
+        [key: string]: unknown;
+    };
+    /**
+     * Prompt Template
+     */
+    prompt_template: string;
+    /**
+     * Published At
+     */
+    published_at: string | null;
+    routing_strategy: Strategy | null;
+    status: VersionStatus;
+    /**
+     * System Prompt
+     */
+    system_prompt: string;
+};
+
+/**
  * VersionSpec
  *
  * Everything a version defines; published versions never change.
@@ -4238,12 +4433,7 @@ export type VersionStatus = 'draft' | 'published' | 'retired';
  * VersionWrite
  */
 export type VersionWrite = {
-    /**
-     * Definition
-     */
-    definition: {
-        [key: string]: unknown;
-    };
+    definition: Definition;
     /**
      * Notes
      */
@@ -4520,12 +4710,7 @@ export type WorkerState = 'running' | 'draining' | 'stopped';
  * WorkflowCreate
  */
 export type WorkflowCreate = {
-    /**
-     * Definition
-     */
-    definition: {
-        [key: string]: unknown;
-    };
+    definition: Definition;
     /**
      * Description
      */
@@ -4583,7 +4768,7 @@ export type WorkflowDetail = {
     /**
      * Versions
      */
-    versions: Array<AthanorWorkflowsSchemasVersionRead>;
+    versions: Array<WorkflowVersionRead>;
 };
 
 /**
@@ -4643,82 +4828,9 @@ export type WorkflowUpdate = {
 };
 
 /**
- * VersionRead
+ * WorkflowVersionRead
  */
-export type AthanorEnginesSchemasVersionRead = {
-    /**
-     * Created At
-     */
-    created_at: string;
-    /**
-     * Id
-     */
-    id: string;
-    /**
-     * Input Schema
-     */
-    input_schema: {
-        [key: string]: unknown;
-    };
-    /**
-     * Model
-     */
-    model: string;
-    /**
-     * Notes
-     */
-    notes: string;
-    /**
-     * Number
-     */
-    number: number;
-    /**
-     * Output Schema
-     */
-    output_schema: {
-        [key: string]: unknown;
-    } | null;
-    /**
-     * Parameters
-     */
-    parameters: {
-        [key: string]: unknown;
-    };
-    /**
-     * Prompt Template
-     */
-    prompt_template: string;
-    /**
-     * Published At
-     */
-    published_at: string | null;
-    routing_strategy: Strategy | null;
-    status: VersionStatus;
-    /**
-     * System Prompt
-     */
-    system_prompt: string;
-};
-
-/**
- * Health
- */
-export type AthanorOpsRouterHealth = {
-    /**
-     * Status
-     */
-    status?: 'ok';
-};
-
-/**
- * Health
- */
-export type AthanorWorkersHealthHealth = 'healthy' | 'degraded' | 'lost' | 'offline';
-
-/**
- * VersionRead
- */
-export type AthanorWorkflowsSchemasVersionRead = {
+export type WorkflowVersionRead = {
     /**
      * Created At
      */
@@ -4747,6 +4859,21 @@ export type AthanorWorkflowsSchemasVersionRead = {
     published_at: string | null;
     status: VersionStatus;
 };
+
+/**
+ * Health
+ */
+export type AthanorOpsRouterHealth = {
+    /**
+     * Status
+     */
+    status?: 'ok';
+};
+
+/**
+ * Health
+ */
+export type AthanorWorkersHealthHealth = 'healthy' | 'degraded' | 'lost' | 'offline';
 
 /**
  * AnthropicProviderCreate
@@ -8575,7 +8702,7 @@ export type CreateVersionApiEnginesEngineIdVersionsPostResponses = {
     /**
      * Successful Response
      */
-    201: AthanorEnginesSchemasVersionRead;
+    201: VersionRead;
 };
 
 export type CreateVersionApiEnginesEngineIdVersionsPostResponse = CreateVersionApiEnginesEngineIdVersionsPostResponses[keyof CreateVersionApiEnginesEngineIdVersionsPostResponses];
@@ -8633,7 +8760,7 @@ export type UpdateVersionApiEnginesEngineIdVersionsNumberPutResponses = {
     /**
      * Successful Response
      */
-    200: AthanorEnginesSchemasVersionRead;
+    200: VersionRead;
 };
 
 export type UpdateVersionApiEnginesEngineIdVersionsNumberPutResponse = UpdateVersionApiEnginesEngineIdVersionsNumberPutResponses[keyof UpdateVersionApiEnginesEngineIdVersionsNumberPutResponses];
@@ -11271,10 +11398,12 @@ export type RunEventsApiWorkflowRunsRunIdEventsGetError = RunEventsApiWorkflowRu
 
 export type RunEventsApiWorkflowRunsRunIdEventsGetResponses = {
     /**
-     * Successful Response
+     * Run events
      */
-    200: unknown;
+    200: string;
 };
+
+export type RunEventsApiWorkflowRunsRunIdEventsGetResponse = RunEventsApiWorkflowRunsRunIdEventsGetResponses[keyof RunEventsApiWorkflowRunsRunIdEventsGetResponses];
 
 export type PauseRunApiWorkflowRunsRunIdPausePostData = {
     body?: never;
@@ -11700,9 +11829,7 @@ export type NodeTypesApiWorkflowsNodeTypesGetResponses = {
      *
      * Successful Response
      */
-    200: Array<{
-        [key: string]: unknown;
-    }>;
+    200: Array<NodeTypeRead>;
 };
 
 export type NodeTypesApiWorkflowsNodeTypesGetResponse = NodeTypesApiWorkflowsNodeTypesGetResponses[keyof NodeTypesApiWorkflowsNodeTypesGetResponses];
@@ -12243,7 +12370,7 @@ export type NewVersionApiWorkflowsWorkflowIdVersionsPostResponses = {
     /**
      * Successful Response
      */
-    201: AthanorWorkflowsSchemasVersionRead;
+    201: WorkflowVersionRead;
 };
 
 export type NewVersionApiWorkflowsWorkflowIdVersionsPostResponse = NewVersionApiWorkflowsWorkflowIdVersionsPostResponses[keyof NewVersionApiWorkflowsWorkflowIdVersionsPostResponses];
@@ -12301,7 +12428,7 @@ export type UpdateVersionApiWorkflowsWorkflowIdVersionsNumberPutResponses = {
     /**
      * Successful Response
      */
-    200: AthanorWorkflowsSchemasVersionRead;
+    200: WorkflowVersionRead;
 };
 
 export type UpdateVersionApiWorkflowsWorkflowIdVersionsNumberPutResponse = UpdateVersionApiWorkflowsWorkflowIdVersionsNumberPutResponses[keyof UpdateVersionApiWorkflowsWorkflowIdVersionsNumberPutResponses];

@@ -357,13 +357,15 @@ export function WorkersPage() {
       cell: (w) => (
         <div className="flex flex-col">
           <span className="flex items-center gap-2 font-medium">
-            <span dir="ltr">{w.name}</span>
+            {/* The name opens the worker's charts below the table. */}
+            <Button variant="link" className="font-medium" aria-pressed={shown?.id === w.id} aria-label={t('workers.showNamed', { name: w.name })} onClick={() => setSelected(w.id)}>
+              <span dir="ltr">{w.name}</span>
+            </Button>
             {w.embedded && <Badge>{t('workers.embedded')}</Badge>}
           </span>
           <span className="text-xs text-fg-muted">
             <span dir="ltr">{`${w.host} · ${w.pid} · ${w.version}`}</span>
-            {' · '}
-            {w.queues.join(', ')}
+            {w.queues.length > 0 && ` · ${w.queues.join(', ')}`}
           </span>
         </div>
       ),
@@ -386,7 +388,7 @@ export function WorkersPage() {
       id: 'capacity',
       header: t('workers.columns.capacity'),
       cell: (w) => (
-        <div className="w-32">
+        <div className="w-28">
           <ProgressBar label={t('workers.capacity')} value={w.in_flight} max={w.slots} valueText={t('workers.capacityValue', { inFlight: fmt.number(w.in_flight), slots: fmt.number(w.slots) })} />
         </div>
       ),
@@ -409,9 +411,6 @@ export function WorkersPage() {
       align: 'end',
       cell: (w) => (
         <div className="flex justify-end gap-1">
-          <Button variant="ghost" size="sm" aria-pressed={shown?.id === w.id} onClick={() => setSelected(w.id)} aria-label={t('workers.showNamed', { name: w.name })}>
-            {t('workers.show')}
-          </Button>
           <Button variant="ghost" size="sm" disabled={w.state !== 'running'} onClick={() => setResizing(w)} aria-label={t('workers.resize.buttonNamed', { name: w.name })}>
             <Gauge aria-hidden className="size-3.5" />
             {t('workers.resize.button')}

@@ -22,6 +22,7 @@ import {
   updateWorkflowApiWorkflowsWorkflowIdPatch,
   useTemplateApiWorkflowTemplatesTemplateIdUsePost,
   validateDefinitionApiWorkflowsValidatePost,
+  type Definition,
   type RunCreate,
   type RunDetail,
   type RunStatus,
@@ -93,11 +94,19 @@ export const useUseTemplate = () =>
   useWorkflowMutation(({ templateId, slug, name }: { templateId: string; slug: string; name: string }) =>
     unwrap(useTemplateApiWorkflowTemplatesTemplateIdUsePost({ path: { template_id: templateId }, body: { slug, name: name || null } })),
   );
+/**
+ * A definition typed by a person, sent as it is: the server checks its shape and answers
+ * 422 with a field error per problem (`definition.nodes.0.id`), shown per node.
+ */
+export const asDefinition = (value: Record<string, unknown>) => value as unknown as Definition;
+
 export const useNewVersion = (id: string) =>
-  useWorkflowMutation((body: { definition: Record<string, unknown>; notes?: string }) => unwrap(newVersionApiWorkflowsWorkflowIdVersionsPost({ path: { workflow_id: id }, body })));
+  useWorkflowMutation((body: { definition: Record<string, unknown>; notes?: string }) =>
+    unwrap(newVersionApiWorkflowsWorkflowIdVersionsPost({ path: { workflow_id: id }, body: { ...body, definition: asDefinition(body.definition) } })),
+  );
 export const useSaveDraft = (id: string) =>
   useWorkflowMutation(({ number, definition, notes }: { number: number; definition: Record<string, unknown>; notes?: string }) =>
-    unwrap(updateVersionApiWorkflowsWorkflowIdVersionsNumberPut({ path: { workflow_id: id, number }, body: { definition, notes } })),
+    unwrap(updateVersionApiWorkflowsWorkflowIdVersionsNumberPut({ path: { workflow_id: id, number }, body: { definition: asDefinition(definition), notes } })),
   );
 export const usePublish = (id: string) => useWorkflowMutation((number: number) => unwrap(publishVersionApiWorkflowsWorkflowIdVersionsNumberPublishPost({ path: { workflow_id: id, number } })));
 export const useAddTrigger = (id: string) => useWorkflowMutation((body: TriggerCreate) => unwrap(addTriggerApiWorkflowsWorkflowIdTriggersPost({ path: { workflow_id: id }, body })));
