@@ -42,7 +42,9 @@ def dag_definition() -> dict[str, Any]:
         for index in range(WIDTH):
             node_id = f"n{layer}_{index}"
             nodes.append(_node(node_id, f"{layer}.{index}"))
-            edges += [{"source": f"n{layer - 1}_{before}", "target": node_id} for before in range(WIDTH) if layer]
+            edges += [
+                {"source": f"n{layer - 1}_{before}", "target": node_id} for before in range(WIDTH) if layer
+            ]
     return {"nodes": nodes, "edges": edges}
 
 
@@ -73,16 +75,24 @@ async def _seed(runtime: Any) -> tuple[Any, Any]:
     from athanor.wallet.models import AccountKind
 
     async with runtime.db.session(DbScope.for_platform(None)) as session, session.begin():
-        session.add(AiModel(slug="mock-small", name="mock", vendor="athanor", input_price=100_000, output_price=400_000))
+        session.add(
+            AiModel(
+                slug="mock-small", name="mock", vendor="athanor", input_price=100_000, output_price=400_000
+            )
+        )
     async with runtime.db.session(DbScope.anonymous()) as session, session.begin():
-        user = await auth.create_user(session, email="bench@example.com", password="bench-password-1", name="B", verified=True)
+        user = await auth.create_user(
+            session, email="bench@example.com", password="bench-password-1", name="B", verified=True
+        )
         tenant = await tenancy.create_tenant(session, name="Bench", owner=user)
         await set_scope(session, DbScope.for_tenant(tenant.id, user.id))
         model = (await session.execute(AiModel.__table__.select().where(AiModel.slug == "mock-small"))).one()
         connection = ProviderConnection(name="mock", kind="mock", base_url="mock://local", options={})
         session.add(connection)
         await session.flush()
-        session.add(Deployment(name="mock", model_id=model.id, provider_id=connection.id, upstream_model="mock-small"))
+        session.add(
+            Deployment(name="mock", model_id=model.id, provider_id=connection.id, upstream_model="mock-small")
+        )
         engine, version = await engines.create_engine(
             session,
             slug="node",
@@ -102,7 +112,9 @@ async def _seed(runtime: Any) -> tuple[Any, Any]:
     return tenant.id, user.id
 
 
-async def _workflow(runtime: Any, tenant_id: Any, user_id: Any, slug: str, definition: dict[str, Any]) -> tuple[Any, Any]:
+async def _workflow(
+    runtime: Any, tenant_id: Any, user_id: Any, slug: str, definition: dict[str, Any]
+) -> tuple[Any, Any]:
     from athanor.db.scope import DbScope
     from athanor.workflows import service
 
@@ -135,7 +147,11 @@ async def _one_run(runtime: Any, tenant_id: Any, user_id: Any, workflow_id: Any)
         await engine.commit_and_dispatch(session)
     while True:
         async with runtime.db.session(scope) as session:
-            status = await session.scalar(WorkflowRun.__table__.select().with_only_columns(WorkflowRun.status).where(WorkflowRun.id == run_id))
+            status = await session.scalar(
+                WorkflowRun.__table__.select()
+                .with_only_columns(WorkflowRun.status)
+                .where(WorkflowRun.id == run_id)
+            )
             await session.commit()
         if status in FINISHED_RUN:
             if status is not RunStatus.SUCCEEDED:
@@ -158,7 +174,9 @@ async def _measure(mode: str, runs: int) -> None:
     try:
         tenant_id, user_id = await _seed(runtime)
         for shape, build in SHAPES.items():
-            workflow_id, _version = await _workflow(runtime, tenant_id, user_id, shape.replace("x", "-"), build())
+            workflow_id, _version = await _workflow(
+                runtime, tenant_id, user_id, shape.replace("x", "-"), build()
+            )
             await _one_run(runtime, tenant_id, user_id, workflow_id)  # warm-up
             times = [await _one_run(runtime, tenant_id, user_id, workflow_id) for _ in range(runs)]
             median = statistics.median(times)
@@ -211,8 +229,21 @@ def _athanor(mode: str, args: argparse.Namespace) -> str:
         if mode == "redis":
             for index in range(2):
                 log = (work / f"worker-{index}.log").open("w")
-                command = [sys.executable, "-m", "athanor", "worker", "--queues", "default", "--concurrency", "2"]
-                workers.append(subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+                command = [
+                    sys.executable,
+                    "-m",
+                    "athanor",
+                    "worker",
+                    "--queues",
+                    "default",
+                    "--concurrency",
+                    "2",
+                ]
+                workers.append(
+                    subprocess.Popen(
+                        command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                    )
+                )
             time.sleep(4)  # the workers connect and register
         measured = subprocess.run(
             [sys.executable, __file__, "--child", mode, "--runs", str(args.runs)],
@@ -243,7 +274,14 @@ def _peers(runs: int) -> str:
         return ""
     prefect_home = tempfile.mkdtemp(prefix="prefect-home-")
     prefect = subprocess.run(
-        [str(PEERBENCH / "venv-prefect" / "bin" / "python"), str(HARNESS / "prefect_dag.py"), "--runs", str(runs), "--gap", "5"],
+        [
+            str(PEERBENCH / "venv-prefect" / "bin" / "python"),
+            str(HARNESS / "prefect_dag.py"),
+            "--runs",
+            str(runs),
+            "--gap",
+            "5",
+        ],
         env={**os.environ, "PREFECT_HOME": prefect_home},
         capture_output=True,
         text=True,
@@ -280,11 +318,18 @@ def _ratios(athanor: str, peers: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--modes", default="embedded,redis")
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--postgres-url", default=os.environ.get("ATHANOR_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"))
-    parser.add_argument("--redis-url", default=os.environ.get("ATHANOR_TEST_REDIS", "redis://127.0.0.1:6379/0"))
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("ATHANOR_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"),
+    )
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("ATHANOR_TEST_REDIS", "redis://127.0.0.1:6379/0")
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-peers", action="store_true")
     parser.add_argument("--child", help=argparse.SUPPRESS)

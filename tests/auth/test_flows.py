@@ -703,6 +703,7 @@ async def test_me_reports_role_permissions_and_memberships(
         "providers:read",
         "tenant:read",
         "wallet:read",
+        "workflows:read",
     ]
     assert me["memberships"] == [{"tenant_id": str(owner.tenant_id), "tenant_name": "Acme", "role": "viewer"}]
     owner_me = (await client.get("/api/me", headers=owner.headers)).json()

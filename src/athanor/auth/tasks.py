@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from athanor.auth import service
-from athanor.db.engine import Database
 from athanor.db.scope import DbScope
-from athanor.settings import get_settings
-from athanor.workers.celery_app import celery_app
+from athanor.runtime import Runtime
+from athanor.workers.durable import durable_task
+from athanor.workers.queues import QueueName
+from athanor.workers.runner import run_async
 
 
-async def _purge() -> int:
-    settings = get_settings()
-    db = Database(settings.app_database_url, pool_size=1)
-    try:
-        async with db.session(DbScope.anonymous()) as session, session.begin():
-            return await service.purge_expired(session)
-    finally:
-        await db.dispose()
+async def _purge(runtime: Runtime) -> int:
+    async with runtime.db.session(DbScope.anonymous()) as session, session.begin():
+        return await service.purge_expired(session)
 
 
-@celery_app.task(name="athanor.auth.purge_expired")
+@durable_task(name="athanor.auth.purge_expired", queue=QueueName.BATCH, idempotent=False)
 def purge_expired() -> int:
     """Delete sessions and link tokens that ended more than a week ago."""
-    return asyncio.run(_purge())
+    return run_async(_purge)

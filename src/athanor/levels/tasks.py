@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from athanor.levels import service
-from athanor.workers.celery_app import celery_app
-from athanor.workers.tenants import run_each_tenant
+from athanor.runtime import Runtime
+from athanor.workers.durable import durable_task
+from athanor.workers.queues import QueueName
+from athanor.workers.runner import run_async
+from athanor.workers.tenants import each_tenant
 
 
 async def renew_tenant(session: AsyncSession) -> int:
     return await service.renew_due(session)
 
 
-@celery_app.task(name="athanor.levels.renew_periods")
+@durable_task(name="athanor.levels.renew_periods", queue=QueueName.BATCH, idempotent=False)
 def renew_periods() -> int:
     """Renew every subscription whose period has ended; grants are keyed, so a repeated
     or overlapping run grants nothing twice."""
-    return asyncio.run(run_each_tenant(renew_tenant, "levels.renew"))
+    return run_async(_each_levels_tenant)
+
+
+async def _each_levels_tenant(runtime: Runtime) -> int:
+    return await each_tenant(runtime.db, renew_tenant, name="levels.renew")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from athanor.runtime import Runtime
 from athanor.wallet import service
-from athanor.workers.celery_app import celery_app
-from athanor.workers.tenants import run_each_tenant
+from athanor.workers.durable import durable_task
+from athanor.workers.queues import QueueName
+from athanor.workers.runner import run_async
+from athanor.workers.tenants import each_tenant
 
 
 async def sweep_tenant(session: AsyncSession) -> int:
@@ -16,7 +17,11 @@ async def sweep_tenant(session: AsyncSession) -> int:
     return await service.expire_holds(session) + await service.expire_lots(session)
 
 
-@celery_app.task(name="athanor.wallet.sweep")
+@durable_task(name="athanor.wallet.sweep", queue=QueueName.BATCH, idempotent=False)
 def sweep() -> int:
     """Release stale holds and expire lots in every tenant (every minute, on the beat)."""
-    return asyncio.run(run_each_tenant(sweep_tenant, "wallet.sweep"))
+    return run_async(_each_wallet_tenant)
+
+
+async def _each_wallet_tenant(runtime: Runtime) -> int:
+    return await each_tenant(runtime.db, sweep_tenant, name="wallet.sweep")

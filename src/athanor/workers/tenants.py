@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from athanor.core.logging import get_logger
 from athanor.db.engine import Database
 from athanor.db.scope import DbScope
-from athanor.settings import get_settings
 from athanor.tenancy.models import Tenant
 
 log = get_logger("athanor.workers.tenants")
@@ -38,12 +37,3 @@ async def each_tenant(db: Database, work: TenantWork, *, name: str) -> int:
     if failed:
         raise TenantWorkFailed(f"{name} failed for {failed} of {len(tenant_ids)} tenants")
     return total
-
-
-async def run_each_tenant(work: TenantWork, name: str) -> int:
-    """`each_tenant` on a database of its own (a task runs in a fresh event loop)."""
-    db = Database(get_settings().app_database_url, pool_size=1)
-    try:
-        return await each_tenant(db, work, name=name)
-    finally:
-        await db.dispose()
