@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import socket
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +29,7 @@ from athanor.workers.models import DeadLetter, ReceiptState, TaskReceipt, Worker
 from athanor.workers.queues import broker_priority, redis_keys
 from tests.builders import Member
 from tests.conftest import make_settings
+from tests.processes import ATHANOR, athanor_env, free_port, own_redis_database
 from tests.support import assert_problem
 from tests.workers.conftest import eventually
 
@@ -38,17 +37,12 @@ pytestmark = pytest.mark.slow
 
 # A Redis database of their own, so other suites' queues never mix with these.
 REDIS_DB = 12
-ATHANOR = [sys.executable, "-m", "athanor"]
 
 
 @pytest.fixture
 def broker_url(redis_url: str) -> Iterator[str]:
-    url = redis_url.rsplit("/", 1)[0] + f"/{REDIS_DB}"
-    client = Redis.from_url(url)
-    client.flushdb()
-    yield url
-    client.flushdb()
-    client.close()
+    with own_redis_database(redis_url, REDIS_DB) as url:
+        yield url
 
 
 @pytest.fixture
@@ -58,29 +52,12 @@ def settings(database_url: str, tmp_path: Path, broker_url: str) -> Settings:
     )
 
 
-def _env(settings: Settings, **extra: str) -> dict[str, str]:
-    assert settings.secret_key is not None
-    values = {
-        "ATHANOR_DATA_DIR": str(settings.data_dir),
-        "ATHANOR_DATABASE_URL": settings.database_url,
-        "ATHANOR_SECRET_KEY": settings.secret_key.get_secret_value(),
-        "ATHANOR_ENCRYPTION_KEYS": ",".join(settings.encryption_keys),
-        "ATHANOR_ENVIRONMENT": "test",
-        "ATHANOR_LOG_LEVEL": "WARNING",
-        "ATHANOR_WORKER_HEARTBEAT_SECONDS": str(settings.worker_heartbeat_seconds),
-        **extra,
-    }
-    if settings.broker_url:
-        values["ATHANOR_BROKER_URL"] = values["ATHANOR_REDIS_URL"] = settings.broker_url
-    return {**{k: v for k, v in os.environ.items() if not k.startswith("ATHANOR_")}, **values}
-
-
 class WorkerProcess:
     def __init__(self, settings: Settings, log: Path, *args: str) -> None:
         self.log = log
         self._out = log.open("w")
         self.process = subprocess.Popen(
-            [*ATHANOR, "worker", *args], env=_env(settings), stdout=self._out, stderr=subprocess.STDOUT
+            [*ATHANOR, "worker", *args], env=athanor_env(settings), stdout=self._out, stderr=subprocess.STDOUT
         )
 
     def output(self) -> str:
@@ -270,19 +247,13 @@ def _serve(env: dict[str, str], port: int, log: IO[str]) -> subprocess.Popen[byt
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.mark.backends("sqlite")
 async def test_serve_runs_tasks_in_its_embedded_worker_without_a_broker(tmp_path: Path) -> None:
     settings = make_settings(f"sqlite+aiosqlite:///{tmp_path / 'athanor.db'}", tmp_path)
-    env = _env(settings)
+    env = athanor_env(settings)
     creds = await asyncio.to_thread(_migrate_and_seed, env)
     letter_id = await _seed_dead_letter(settings)
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "serve.log").open("w")
     server = _serve(env, port, log)
     base = f"http://127.0.0.1:{port}"

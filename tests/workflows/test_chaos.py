@@ -7,9 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +15,6 @@ from typing import Any
 
 import httpx
 import pytest
-from redis import Redis
 from sqlalchemy import func, select
 
 from athanor.db.scope import DbScope
@@ -29,6 +26,7 @@ from athanor.workflows.models import NodeRun, NodeStatus
 from tests.ai_builders import balance_of
 from tests.builders import Member
 from tests.conftest import make_settings
+from tests.processes import ATHANOR, athanor_env, free_port, own_redis_database
 from tests.workflows.support import TOKENS, engine_node
 
 # Redis and PostgreSQL: the distributed deployment this test is about.
@@ -36,7 +34,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.backends("postgres")]
 
 REDIS_DB = 13
 RUNS = 30
-ATHANOR = [sys.executable, "-m", "athanor"]
 # Each engine call takes a while, so the kill lands while nodes are in flight.
 SLOW = "[mock:slow=150]"
 DEFINITION = {
@@ -79,40 +76,15 @@ ENGINE_CALLS = 5
 
 @pytest.fixture
 def broker_url(redis_url: str) -> Iterator[str]:
-    url = redis_url.rsplit("/", 1)[0] + f"/{REDIS_DB}"
-    client = Redis.from_url(url)
-    client.flushdb()
-    yield url
-    client.flushdb()
-    client.close()
+    with own_redis_database(redis_url, REDIS_DB) as url:
+        yield url
 
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path, broker_url: str) -> Settings:
-    return make_settings(database_url, tmp_path, broker_url=broker_url, redis_url=broker_url)
-
-
-def _env(settings: Settings) -> dict[str, str]:
-    assert settings.secret_key is not None
-    values = {
-        "ATHANOR_DATA_DIR": str(settings.data_dir),
-        "ATHANOR_DATABASE_URL": settings.database_url,
-        "ATHANOR_SECRET_KEY": settings.secret_key.get_secret_value(),
-        "ATHANOR_ENCRYPTION_KEYS": ",".join(settings.encryption_keys),
-        "ATHANOR_ENVIRONMENT": "test",
-        "ATHANOR_LOG_LEVEL": "WARNING",
-        "ATHANOR_BROKER_URL": str(settings.broker_url),
-        "ATHANOR_REDIS_URL": str(settings.broker_url),
-        "ATHANOR_WORKFLOW_LEASE_SECONDS": "3",
-        "ATHANOR_WORKER_HEARTBEAT_SECONDS": "1",
-    }
-    return {**{k: v for k, v in os.environ.items() if not k.startswith("ATHANOR_")}, **values}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    return make_settings(
+        database_url, tmp_path, broker_url=broker_url, redis_url=broker_url, worker_heartbeat_seconds=1
+    )
 
 
 @pytest.fixture
@@ -134,7 +106,7 @@ def _spawn(settings: Settings, log: Path, *args: str) -> subprocess.Popen[bytes]
     with log.open("w") as out:
         return subprocess.Popen(
             [*ATHANOR, *args],
-            env=_env(settings),
+            env=athanor_env(settings, ATHANOR_WORKFLOW_LEASE_SECONDS="3"),
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -159,7 +131,7 @@ async def test_runs_survive_a_killed_worker_with_outputs_once_and_a_balanced_led
     processes: list[subprocess.Popen[bytes]],
     tmp_path: Path,
 ) -> None:
-    port = _free_port()
+    port = free_port()
     processes.append(_spawn(settings, tmp_path / "api.log", "serve", "--no-worker", "--port", str(port)))
     doomed = _spawn(settings, tmp_path / "doomed.log", "worker", "--queues", "default", "--concurrency", "2")
     processes.append(doomed)
