@@ -154,3 +154,48 @@ async def test_http_reaches_private_addresses_only_when_the_tenant_allows(
     assert allowed["status"] == "succeeded", (allowed["error_code"], allowed["error_message"])
     assert node(allowed, "call")["output"]["body"] == {"seen": {"n": 1}}
     assert node(allowed, "call")["output"]["status"] == 200
+
+
+async def test_parallel_fans_out_and_a_judged_gate_branches_on_failure(
+    client: httpx.AsyncClient, owner: Member, worker: EmbeddedWorker
+) -> None:
+    """A parallel node hands its input to every branch; a gate whose LLM judge scores
+    below the threshold (the offline mock scores 0) takes its `fail` branch, and the
+    verdict is stored."""
+    definition = {
+        "nodes": [
+            {"id": "topic", "type": "template", "config": {"template": "owls"}},
+            {"id": "fan", "type": "parallel", "config": {}},
+            {"id": "a", "type": "template", "config": {"template": "A {{ nodes.fan.output.text }}"}},
+            {"id": "b", "type": "template", "config": {"template": "B {{ nodes.fan.output.text }}"}},
+            {
+                "id": "gate",
+                "type": "quality_gate",
+                "config": {
+                    "target": "a",
+                    "judge": {"model": "mock-small", "rubric": "Is it about owls?", "threshold": 0.5},
+                    "on_fail": "branch",
+                },
+            },
+            {"id": "rework", "type": "template", "config": {"template": "again"}},
+        ],
+        "edges": [
+            {"source": "topic", "target": "fan"},
+            {"source": "fan", "target": "a"},
+            {"source": "fan", "target": "b"},
+            {"source": "a", "target": "gate"},
+            {"source": "gate", "port": "fail", "target": "rework"},
+        ],
+    }
+    run = await wait_for(
+        client, owner, await start(client, owner, await published(client, owner, definition))
+    )
+
+    assert run["status"] == "succeeded", (run["error_code"], run["error_message"])
+    assert (node(run, "a")["output"]["text"], node(run, "b")["output"]["text"]) == ("A owls", "B owls")
+    assert node(run, "gate")["port"] == "fail"
+    assert node(run, "gate")["charged_tokens"] > 0
+    assert node(run, "rework")["status"] == "succeeded"
+    [verdict] = run["evaluations"]
+    assert verdict["passed"] is False
+    assert verdict["score"] == 0

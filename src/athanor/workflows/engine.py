@@ -484,6 +484,7 @@ async def _fail_node(
     session: AsyncSession, run: WorkflowRun, node: NodeRun, definition: Definition, failed: Failed
 ) -> None:
     node.error_code, node.error_message = failed.code, failed.message[:1000]
+    _add_usage(run, node, failed.usage)
     if failed.retryable and node.attempt < MAX_ATTEMPTS and run.status not in FINISHED_RUN:
         # Back in the queue after a backoff; any worker may take the next attempt.
         node.status = NodeStatus.QUEUED
@@ -730,6 +731,7 @@ async def _send_back(
 ) -> None:
     """Run the gate's target again with the feedback, then everything between it and the gate."""
     _evaluation(session, run, gate, back.output)
+    _add_usage(run, gate, back.usage)
     graph = definition.graph
     between = (graph.descendants(back.target) & graph.ancestors(gate.node_id)) | {gate.node_id}
     await session.execute(

@@ -55,6 +55,8 @@ class Failed:
     message: str
     # Worth another attempt (an upstream hiccup), or final (bad configuration, a rejection).
     retryable: bool = False
+    # What the node spent before failing (a quality gate's judge).
+    usage: Usage = Usage()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,7 @@ class SendBack:
     target: str
     feedback: str
     output: Any
+    usage: Usage = Usage()
 
 
 Outcome = Done | Failed | Wait | FanOut | StartChild | SendBack

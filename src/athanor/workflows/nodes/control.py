@@ -25,6 +25,7 @@ from athanor.workflows.nodes.base import (
     Port,
     SendBack,
     StartChild,
+    Usage,
 )
 
 MAX_MAP_ITEMS = 1000
@@ -100,7 +101,7 @@ def check_rule(rule: dict[str, Any], output: Any) -> str | None:
     return None
 
 
-async def _judge(context: NodeContext, output: Any) -> tuple[float, str]:
+async def _judge(context: NodeContext, output: Any) -> tuple[float, str, Usage]:
     judge = context.config["judge"]
     prompt = (
         f"Rubric:\n{judge['rubric']}\n\nAnswer to grade:\n{_text_of(output)}\n\n"
@@ -118,7 +119,7 @@ async def _judge(context: NodeContext, output: Any) -> tuple[float, str]:
     assert isinstance(verdict, Done)
     score = verdict.output.get("score") if isinstance(verdict.output, dict) else None
     feedback = verdict.output.get("feedback") if isinstance(verdict.output, dict) else ""
-    return (float(score) if isinstance(score, int | float) else 0.0), str(feedback or "")
+    return (float(score) if isinstance(score, int | float) else 0.0), str(feedback or ""), verdict.usage
 
 
 async def _quality_gate(context: NodeContext) -> Outcome:
@@ -133,21 +134,22 @@ async def _quality_gate(context: NodeContext) -> Outcome:
     rules = config.get("rules", [])
     score = 1.0 - len(broken) / len(rules) if rules else 1.0
     feedback = " ".join(broken)
+    spent = Usage()
     if config.get("judge"):
-        judged, judge_feedback = await _judge(context, output)
+        judged, judge_feedback, spent = await _judge(context, output)
         score = min(score, judged)
         if judged < float(config["judge"].get("threshold", 0.5)):
             feedback = " ".join(part for part in [feedback, judge_feedback] if part)
             broken.append(judge_feedback or "The judge's score is below the threshold.")
     verdict = {"score": round(score, 4), "passed": not broken, "feedback": feedback, "target": target}
     if not broken:
-        return Done(verdict, port="pass")
+        return Done(verdict, port="pass", usage=spent)
     on_fail = config.get("on_fail", "fail")
     if on_fail == "retry" and context.variables.get("gate_attempts", 0) < int(config.get("max_retries", 2)):
-        return SendBack(target=target, feedback=feedback, output=verdict)
+        return SendBack(target=target, feedback=feedback, output=verdict, usage=spent)
     if on_fail == "branch" or on_fail == "retry":
-        return Done(verdict, port="fail")
-    return Failed("workflow.quality_gate_failed", feedback[:1000])
+        return Done(verdict, port="fail", usage=spent)
+    return Failed("workflow.quality_gate_failed", feedback[:1000], usage=spent)
 
 
 async def _gate_check(config: dict[str, Any], field: str, lookup: Lookup) -> list[FieldProblem]:
