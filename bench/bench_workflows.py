@@ -161,8 +161,12 @@ async def _one_run(runtime: Any, tenant_id: Any, user_id: Any, workflow_id: Any)
 
 
 async def _measure(mode: str, runs: int) -> None:
+    from athanor.cli import THREAD_SWITCH_SECONDS
     from athanor.runtime import build_runtime
     from athanor.settings import get_settings
+
+    # As `athanor serve` and `athanor worker` set it.
+    sys.setswitchinterval(THREAD_SWITCH_SECONDS)
 
     runtime = build_runtime(get_settings())
     embedded = None
