@@ -10,6 +10,7 @@ from starlette.responses import FileResponse
 from athanor.core.errors import NotFound
 from athanor.core.handlers import unrouted
 from athanor.core.i18n import _
+from athanor.core.routing import StrictJsonRoute
 
 # Paths the API owns: an unknown one is a 404 problem, never the app's index page.
 API_PREFIXES = ("api/", "v1/", "docs", "openapi.json", "healthz", "readyz", "metrics")
@@ -31,7 +32,7 @@ def _file_in(dist: Path, path: str) -> Path | None:
 
 def web_router(dist: Path) -> APIRouter:
     dist = dist.resolve()
-    router = APIRouter(include_in_schema=False)
+    router = APIRouter(route_class=StrictJsonRoute, include_in_schema=False)
 
     @router.get("/{path:path}")
     async def web_app(path: str, request: Request) -> FileResponse:

@@ -45,6 +45,17 @@ async def test_unparsable_body_is_400(client: httpx.AsyncClient) -> None:
     assert response.json()["code"] == "body.malformed"
 
 
+async def test_text_that_is_not_unicode_is_a_malformed_body(client: httpx.AsyncClient) -> None:
+    """A lone surrogate escape is not a character: refused before anything runs."""
+    response = await client.post(
+        "/api/auth/login",
+        content=b'{"email": "a\\udac0@example.com", "password": "long enough"}',
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "body.malformed"
+
+
 @pytest.mark.parametrize(
     ("language", "expected"),
     [

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from celery._state import _set_task_join_will_block
 
 from athanor.runtime import Runtime
 from athanor.settings import Settings
@@ -40,8 +39,6 @@ async def embedded(runtime: Runtime) -> AsyncIterator[EmbeddedWorker]:
     worker.start(asyncio.get_running_loop())
     yield worker
     await asyncio.to_thread(worker.stop)
-    # A worker in the process marks joins as blocking for everyone; tests wait on results.
-    _set_task_join_will_block(False)
 
 
 @pytest.fixture

@@ -44,13 +44,24 @@ from athanor.auth.exceptions import AccountLocked, InvalidCredentials
 from athanor.auth.models import AuthSession, SessionKind, TokenPurpose, User
 from athanor.core.errors import problem_responses
 from athanor.core.metrics import LOGINS
+from athanor.core.routing import StrictJsonRoute
 from athanor.db.scope import DbScope, set_scope
 from athanor.runtime import Runtime
 from athanor.tenancy import service as tenancy_service
 from athanor.tenancy.exceptions import TenantNotFound
 
-router = APIRouter(prefix="/api/auth", tags=["auth"], responses=problem_responses(400, 401, 403, 422, 429))
-me_router = APIRouter(prefix="/api/me", tags=["auth"], responses=problem_responses(400, 401, 403, 422, 429))
+router = APIRouter(
+    route_class=StrictJsonRoute,
+    prefix="/api/auth",
+    tags=["auth"],
+    responses=problem_responses(400, 401, 403, 422, 429),
+)
+me_router = APIRouter(
+    route_class=StrictJsonRoute,
+    prefix="/api/me",
+    tags=["auth"],
+    responses=problem_responses(400, 401, 403, 422, 429),
+)
 
 
 # The page of the web app that each kind of link opens.

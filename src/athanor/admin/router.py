@@ -27,6 +27,7 @@ from athanor.auth import service as auth_service
 from athanor.auth.models import SessionKind, User
 from athanor.core.errors import FieldProblem, problem_responses
 from athanor.core.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize, page_of, paginate_query
+from athanor.core.routing import StrictJsonRoute
 from athanor.db.types import utcnow
 from athanor.runtime import Runtime
 from athanor.tenancy import service as tenancy_service
@@ -34,7 +35,10 @@ from athanor.tenancy.exceptions import TenantNotFound
 from athanor.tenancy.models import Tenant, TenantStatus
 
 router = APIRouter(
-    prefix="/api/admin", tags=["admin"], responses=problem_responses(400, 401, 403, 404, 422, 429)
+    route_class=StrictJsonRoute,
+    prefix="/api/admin",
+    tags=["admin"],
+    responses=problem_responses(400, 401, 403, 404, 422, 429),
 )
 
 Search = Annotated[str | None, Query(max_length=200, description="Part of a name, slug or email")]

@@ -20,11 +20,15 @@ from athanor.audit import service as audit
 from athanor.auth.exceptions import SessionRequired
 from athanor.core.errors import problem_responses
 from athanor.core.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize, page_of, paginate_query
+from athanor.core.routing import StrictJsonRoute
 from athanor.runtime import Runtime
 from athanor.tenancy.permissions import Permission
 
 router = APIRouter(
-    prefix="/api/api-keys", tags=["api-keys"], responses=problem_responses(400, 401, 403, 404, 422, 429)
+    route_class=StrictJsonRoute,
+    prefix="/api/api-keys",
+    tags=["api-keys"],
+    responses=problem_responses(400, 401, 403, 404, 422, 429),
 )
 
 KeyUser = Annotated[Principal, Depends(require(Permission.API_KEYS_OWN))]

@@ -14,11 +14,15 @@ from athanor.audit.models import AuditEvent
 from athanor.audit.schemas import AuditEventRead, ChainReportRead
 from athanor.core.errors import problem_responses
 from athanor.core.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize, page_of, paginate_query
+from athanor.core.routing import StrictJsonRoute
 from athanor.core.schemas import Timestamp
 from athanor.tenancy.permissions import Permission
 
 router = APIRouter(
-    prefix="/api/audit-events", tags=["audit"], responses=problem_responses(400, 401, 403, 422, 429)
+    route_class=StrictJsonRoute,
+    prefix="/api/audit-events",
+    tags=["audit"],
+    responses=problem_responses(400, 401, 403, 422, 429),
 )
 
 Auditor = Annotated[Principal, Depends(require(Permission.AUDIT_READ))]

@@ -42,6 +42,7 @@ from athanor.catalog.schemas import (
 )
 from athanor.core.errors import problem_responses
 from athanor.core.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize, page_of, paginate_query
+from athanor.core.routing import StrictJsonRoute
 from athanor.routing.metrics import MetricSummary
 from athanor.routing.types import DEFAULT_STRATEGY
 from athanor.runtime import Runtime
@@ -49,12 +50,13 @@ from athanor.tenancy import service as tenancy_service
 from athanor.tenancy.permissions import Permission
 
 router = APIRouter(
+    route_class=StrictJsonRoute,
     prefix="/api",
     tags=["catalog"],
     responses=problem_responses(400, 401, 403, 404, 422, 429),
     dependencies=[ForgetCachesAfterWrites],
 )
-admin_router = APIRouter(prefix="/admin", tags=["admin"])
+admin_router = APIRouter(route_class=StrictJsonRoute, prefix="/admin", tags=["admin"])
 
 Member = Annotated[Principal, Depends(require(Permission.TENANT_READ))]
 Reader = Annotated[Principal, Depends(require(Permission.PROVIDERS_READ))]

@@ -13,13 +13,17 @@ from athanor.access.principal import Principal
 from athanor.core.errors import NotFound, problem_responses
 from athanor.core.i18n import _
 from athanor.core.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize, page_of, paginate_query
+from athanor.core.routing import StrictJsonRoute
 from athanor.core.schemas import Timestamp
 from athanor.engines.models import Execution, ExecutionSource, ExecutionStatus
 from athanor.engines.schemas import ExecutionDetail, ExecutionRead
 from athanor.tenancy.permissions import Permission
 
 router = APIRouter(
-    prefix="/api/executions", tags=["engines"], responses=problem_responses(400, 401, 403, 404, 422, 429)
+    route_class=StrictJsonRoute,
+    prefix="/api/executions",
+    tags=["engines"],
+    responses=problem_responses(400, 401, 403, 404, 422, 429),
 )
 
 Reader = Annotated[Principal, Depends(require(Permission.ENGINES_READ))]

@@ -16,6 +16,7 @@ from athanor.access.principal import Principal
 from athanor.audit import service as audit
 from athanor.core.errors import problem_responses
 from athanor.core.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize, page_of, paginate_query
+from athanor.core.routing import StrictJsonRoute
 from athanor.engines import service
 from athanor.engines.exceptions import NotPublished
 from athanor.engines.models import Engine, EngineVersion, ExecutionSource
@@ -40,7 +41,10 @@ from athanor.runtime import Runtime
 from athanor.tenancy.permissions import Permission
 
 router = APIRouter(
-    prefix="/api/engines", tags=["engines"], responses=problem_responses(400, 401, 403, 404, 409, 422, 429)
+    route_class=StrictJsonRoute,
+    prefix="/api/engines",
+    tags=["engines"],
+    responses=problem_responses(400, 401, 403, 404, 409, 422, 429),
 )
 
 Reader = Annotated[Principal, Depends(require(Permission.ENGINES_READ))]
@@ -164,7 +168,7 @@ async def create_version(
 @router.put("/{engine_id:uuid}/versions/{number}")
 async def update_version(
     engine_id: uuid.UUID,
-    number: Annotated[int, Path(ge=1)],
+    number: Annotated[int, Path(ge=1, le=2**31 - 1)],
     body: VersionSpec,
     principal: Editor,
     session: DbSession,
@@ -180,7 +184,10 @@ async def update_version(
 
 @router.post("/{engine_id:uuid}/versions/{number}/publish")
 async def publish_version(
-    engine_id: uuid.UUID, number: Annotated[int, Path(ge=1)], principal: Editor, session: DbSession
+    engine_id: uuid.UUID,
+    number: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    principal: Editor,
+    session: DbSession,
 ) -> EngineDetail:
     """Executions run this version from now on."""
     engine = await service.get_engine(session, engine_id)

@@ -20,6 +20,7 @@ from athanor.access.dependencies import DbSession, RuntimeDep, require
 from athanor.access.principal import Principal
 from athanor.catalog.models import AiModel, Deployment
 from athanor.core.errors import problem_responses
+from athanor.core.routing import StrictJsonRoute
 from athanor.engines import service as engines
 from athanor.engines.exceptions import NotPublished
 from athanor.engines.models import Engine, EngineVersion, ExecutionSource
@@ -32,9 +33,10 @@ from athanor.runtime import Runtime
 from athanor.tenancy.permissions import Permission
 
 router = APIRouter(
+    route_class=StrictJsonRoute,
     prefix="/v1",
     tags=["gateway"],
-    responses=problem_responses(400, 401, 402, 403, 404, 409, 422, 429, 502, 503, 504),
+    responses=problem_responses(400, 401, 402, 403, 404, 409, 413, 422, 429, 502, 503, 504),
 )
 
 Executor = Annotated[Principal, Depends(require(Permission.ENGINES_EXECUTE))]

@@ -14,6 +14,7 @@ from athanor.audit import service as audit
 from athanor.auth.exceptions import SessionRequired
 from athanor.core.errors import problem_responses
 from athanor.core.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize, page_of, paginate_query
+from athanor.core.routing import StrictJsonRoute
 from athanor.levels import service
 from athanor.levels.models import Level, LevelSubscription
 from athanor.levels.schemas import (
@@ -31,6 +32,7 @@ from athanor.tenancy.exceptions import MemberNotFound
 from athanor.tenancy.permissions import Permission
 
 router = APIRouter(
+    route_class=StrictJsonRoute,
     prefix="/api",
     tags=["levels"],
     responses=problem_responses(400, 401, 403, 404, 422, 429),

@@ -10,11 +10,12 @@ from pydantic import BaseModel
 
 from athanor.access.dependencies import RuntimeDep
 from athanor.core.logging import get_logger
+from athanor.core.routing import StrictJsonRoute
 from athanor.ops.checks import readiness
 
 log = get_logger(__name__)
 
-router = APIRouter(tags=["ops"])
+router = APIRouter(route_class=StrictJsonRoute, tags=["ops"])
 
 
 class Health(BaseModel):

@@ -24,6 +24,7 @@ from athanor.auth import service as auth_service
 from athanor.auth.exceptions import EmailNotVerified
 from athanor.core.errors import problem_responses
 from athanor.core.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize, page_of, paginate_query
+from athanor.core.routing import StrictJsonRoute
 from athanor.tenancy import service
 from athanor.tenancy.models import Invitation, Membership, Role
 from athanor.tenancy.permissions import Permission
@@ -39,7 +40,12 @@ from athanor.tenancy.schemas import (
     TenantUpdate,
 )
 
-router = APIRouter(prefix="/api", tags=["tenancy"], responses=problem_responses(400, 401, 403, 404, 422, 429))
+router = APIRouter(
+    route_class=StrictJsonRoute,
+    prefix="/api",
+    tags=["tenancy"],
+    responses=problem_responses(400, 401, 403, 404, 422, 429),
+)
 
 Reader = Annotated[Principal, Depends(require(Permission.TENANT_READ))]
 Writer = Annotated[Principal, Depends(require(Permission.TENANT_WRITE))]

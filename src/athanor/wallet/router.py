@@ -19,6 +19,7 @@ from athanor.audit import service as audit
 from athanor.core.errors import AppError, problem_responses
 from athanor.core.i18n import _
 from athanor.core.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize, decode_cursor, page_of
+from athanor.core.routing import StrictJsonRoute
 from athanor.db.types import utcnow
 from athanor.tenancy import service as tenancy_service
 from athanor.tenancy.exceptions import MemberNotFound
@@ -40,7 +41,10 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 router = APIRouter(
-    prefix="/api/wallet", tags=["wallet"], responses=problem_responses(400, 401, 402, 403, 404, 409, 422, 429)
+    route_class=StrictJsonRoute,
+    prefix="/api/wallet",
+    tags=["wallet"],
+    responses=problem_responses(400, 401, 402, 403, 404, 409, 422, 429),
 )
 
 Reader = Annotated[Principal, Depends(require(Permission.WALLET_READ))]

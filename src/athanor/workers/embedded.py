@@ -14,6 +14,7 @@ import socket
 import threading
 from typing import Any
 
+from celery._state import _set_task_join_will_block
 from celery.beat import EmbeddedService
 from celery.worker import WorkController
 from celery.worker import state as worker_state
@@ -83,3 +84,6 @@ class EmbeddedWorker:
             worker_state.should_stop = None
         stop_agent()
         runner.unhost()
+        # Starting a worker marks this process as one, where waiting on a task's result is
+        # refused; once it stopped, the process may wait on results again.
+        _set_task_join_will_block(False)

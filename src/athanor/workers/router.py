@@ -18,6 +18,7 @@ from athanor.admin.dependencies import PlatformAdmin
 from athanor.audit import service as audit
 from athanor.core.errors import problem_responses
 from athanor.core.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize, page_of, paginate_query
+from athanor.core.routing import StrictJsonRoute
 from athanor.db.scope import DbScope
 from athanor.execution.sse import sse_response
 from athanor.runtime import Runtime
@@ -38,7 +39,10 @@ from athanor.workers.schemas import (
 )
 
 router = APIRouter(
-    prefix="/api/admin", tags=["workers"], responses=problem_responses(400, 401, 403, 404, 422, 429)
+    route_class=StrictJsonRoute,
+    prefix="/api/admin",
+    tags=["workers"],
+    responses=problem_responses(400, 401, 403, 404, 422, 429),
 )
 
 TaskId = Annotated[str, Path(pattern=r"^[A-Za-z0-9._:-]{1,64}$", description="A Celery task id")]

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +20,7 @@ from athanor.core.context import request_locale
 from athanor.core.errors import MalformedBody, problem_responses
 from athanor.core.i18n import translate
 from athanor.core.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize, page_of, paginate_query
+from athanor.core.routing import StrictJsonRoute
 from athanor.db.scope import DbScope
 from athanor.db.types import utcnow
 from athanor.execution.sse import sse_response
@@ -66,11 +67,17 @@ from athanor.workflows.schemas import (
     WorkflowVersionRead,
 )
 
-router = APIRouter(tags=["workflows"], responses=problem_responses(400, 401, 403, 404, 409, 422, 429))
+router = APIRouter(
+    route_class=StrictJsonRoute,
+    tags=["workflows"],
+    responses=problem_responses(400, 401, 403, 404, 409, 422, 429),
+)
 
 Reader = Annotated[Principal, Depends(require(Permission.WORKFLOWS_READ))]
 Editor = Annotated[Principal, Depends(require(Permission.WORKFLOWS_WRITE))]
 Runner = Annotated[Principal, Depends(require(Permission.WORKFLOWS_RUN))]
+# Version numbers are ints in the database: larger ones cannot name a version.
+VersionNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
 # How often a live view looks for changes.
 LIVE_POLL_SECONDS = 0.5
 
@@ -225,7 +232,7 @@ async def new_version(
 
 @router.put("/api/workflows/{workflow_id:uuid}/versions/{number}")
 async def update_version(
-    workflow_id: uuid.UUID, number: int, body: VersionWrite, principal: Editor, session: DbSession
+    workflow_id: uuid.UUID, number: VersionNumber, body: VersionWrite, principal: Editor, session: DbSession
 ) -> WorkflowVersionRead:
     """Change a draft (published versions are frozen)."""
     workflow = await service.get_workflow(session, workflow_id)
@@ -241,7 +248,7 @@ async def update_version(
 
 @router.post("/api/workflows/{workflow_id:uuid}/versions/{number}/publish")
 async def publish_version(
-    workflow_id: uuid.UUID, number: int, principal: Editor, session: DbSession
+    workflow_id: uuid.UUID, number: VersionNumber, principal: Editor, session: DbSession
 ) -> WorkflowDetail:
     """Runs use this version from now on; refused (422, problems per node) when it has problems."""
     workflow = await service.get_workflow(session, workflow_id)

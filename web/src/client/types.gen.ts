@@ -12587,6 +12587,10 @@ export type ChatCompletionsV1ChatCompletionsPostErrors = {
     /**
      * Problem
      */
+    413: Problem;
+    /**
+     * Problem
+     */
     422: Problem;
     /**
      * Problem
@@ -12650,6 +12654,10 @@ export type EmbeddingsV1EmbeddingsPostErrors = {
     /**
      * Problem
      */
+    413: Problem;
+    /**
+     * Problem
+     */
     422: Problem;
     /**
      * Problem
@@ -12710,6 +12718,10 @@ export type ListModelsV1ModelsGetErrors = {
      * Problem
      */
     409: Problem;
+    /**
+     * Problem
+     */
+    413: Problem;
     /**
      * Problem
      */
