@@ -128,7 +128,7 @@ async def _workflow(
 
 async def _one_run(runtime: Any, tenant_id: Any, user_id: Any, workflow_id: Any) -> float:
     from athanor.db.scope import DbScope
-    from athanor.workflows import engine, service
+    from athanor.workflows import dispatch, engine, service
     from athanor.workflows.models import FINISHED_RUN, RunStatus, Trigger, WorkflowRun
 
     scope = DbScope.for_tenant(tenant_id, user_id)
@@ -144,7 +144,7 @@ async def _one_run(runtime: Any, tenant_id: Any, user_id: Any, workflow_id: Any)
             trigger=Trigger.API,
         )
         run_id = run.id
-        await engine.commit_and_dispatch(session)
+        await dispatch.commit_and_dispatch(session)
     while True:
         async with runtime.db.session(scope) as session:
             status = await session.scalar(

@@ -19,7 +19,7 @@ import contextlib
 import uuid
 from collections import deque
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,15 +32,13 @@ from athanor.core.logging import get_logger
 from athanor.db.base import new_id
 from athanor.db.scope import DbScope
 from athanor.db.types import utcnow
-from athanor.engines.models import Execution, ExecutionStatus
 from athanor.engines.templates import validate_against
 from athanor.execution import flow
 from athanor.outbox import service as outbox
 from athanor.runtime import Runtime
-from athanor.wallet import service as wallet
-from athanor.wallet.models import HoldState, WalletHold
 from athanor.workflows.definition import Definition, Graph
-from athanor.workflows.exceptions import InvalidRunInputs, NodeNotFound, NotWaiting, RunNotActive
+from athanor.workflows.dispatch import commit_and_dispatch, dispatch_of
+from athanor.workflows.exceptions import InvalidRunInputs
 from athanor.workflows.models import (
     FINISHED_RUN,
     SETTLED_NODE,
@@ -54,7 +52,6 @@ from athanor.workflows.models import (
     WorkflowVersion,
 )
 from athanor.workflows.nodes import KINDS
-from athanor.workflows.nodes.ai import KEY_PREFIX
 from athanor.workflows.nodes.base import (
     Done,
     Failed,
@@ -70,54 +67,7 @@ from athanor.workflows.variables import RenderFailed, evaluate, render
 
 log = get_logger("athanor.workflows")
 
-# A queued node unclaimed this long after it was published is published again.
-REPUBLISH_AFTER = timedelta(seconds=20)
 MAX_ATTEMPTS = 3
-
-
-@dataclass(slots=True)
-class Dispatch:
-    """Node runs to publish once the transaction that made them ready has committed."""
-
-    now: list[tuple[uuid.UUID, uuid.UUID]] = field(default_factory=list)
-    # (tenant, node run, when): retries after a backoff.
-    later: list[tuple[uuid.UUID, uuid.UUID, datetime]] = field(default_factory=list)
-    # (tenant, node run, when): delays to end.
-    wakes: list[tuple[uuid.UUID, uuid.UUID, datetime]] = field(default_factory=list)
-
-    def extend(self, other: Dispatch) -> None:
-        self.now += other.now
-        self.later += other.later
-        self.wakes += other.wakes
-
-
-def dispatch_of(session: AsyncSession) -> Dispatch:
-    found = session.info.get("athanor.dispatch")
-    if found is None:
-        found = session.info["athanor.dispatch"] = Dispatch()
-    return found
-
-
-async def commit_and_dispatch(session: AsyncSession) -> None:
-    """Commit, then publish what the transaction made ready."""
-    dispatch = dispatch_of(session)
-    await session.commit()
-    session.info.pop("athanor.dispatch", None)
-    publish(dispatch)
-
-
-def publish(dispatch: Dispatch) -> None:
-    """Publish after the commit. Publishing one made obsolete meanwhile (a rolled-back
-    transaction, a node already taken) is harmless: nothing is there to claim."""
-    from athanor.workflows import tasks  # the Celery side imports this module
-
-    for tenant_id, node_run_id in dispatch.now:
-        tasks.publish(tenant_id, node_run_id)
-    for tenant_id, node_run_id, when in dispatch.later:
-        tasks.publish(tenant_id, node_run_id, eta=when)
-    for tenant_id, node_run_id, when in dispatch.wakes:
-        tasks.publish_wake(tenant_id, node_run_id, eta=when)
-
 
 # Definitions of versions, parsed once per process (a published version never changes).
 _definitions: dict[tuple[uuid.UUID, datetime], Definition] = {}
@@ -167,7 +117,7 @@ async def start_run(
     await session.flush()
     for node_id in definition.graph.entries:
         _queue(session, run, node_id, definition.graph.nodes[node_id].type)
-    _event(session, run, "workflow.run_started")
+    emit_event(session, run, "workflow.run_started")
     return run
 
 
@@ -198,7 +148,7 @@ def _queue(
     return node
 
 
-def _event(session: AsyncSession, run: WorkflowRun, topic: str, **payload: Any) -> None:
+def emit_event(session: AsyncSession, run: WorkflowRun, topic: str, **payload: Any) -> None:
     outbox.emit(
         session,
         topic,
@@ -396,15 +346,15 @@ async def complete(
     if inputs is not None and node.item_index < 0:
         # A map item's inputs are its item; every other node records what it ran with.
         node.inputs = inputs
-    run = await _locked_run(session, node.run_id)
-    await _settle(session, run, node, outcome)
+    run = await locked_run(session, node.run_id)
+    await settle(session, run, node, outcome)
 
 
-async def _locked_run(session: AsyncSession, run_id: uuid.UUID) -> WorkflowRun:
+async def locked_run(session: AsyncSession, run_id: uuid.UUID) -> WorkflowRun:
     return await session.get_one(WorkflowRun, run_id, with_for_update=True, populate_existing=True)
 
 
-async def _settle(session: AsyncSession, run: WorkflowRun, node: NodeRun, outcome: Outcome) -> None:
+async def settle(session: AsyncSession, run: WorkflowRun, node: NodeRun, outcome: Outcome) -> None:
     version = await session.get_one(WorkflowVersion, run.version_id)
     definition = definition_of(version)
     node.lease_expires_at = None
@@ -440,7 +390,7 @@ async def _succeed(
     if run.status in FINISHED_RUN:
         return
     if run.budget_tokens is not None and run.charged_tokens >= run.budget_tokens:
-        await _end(
+        await end_run(
             session,
             run,
             RunStatus.FAILED,
@@ -451,7 +401,7 @@ async def _succeed(
     if node.item_index >= 0:
         await _item_done(session, run, node, definition)
         return
-    await _advance(session, run, definition, [node.node_id])
+    await advance(session, run, definition, [node.node_id])
 
 
 def _add_usage(run: WorkflowRun, node: NodeRun, usage: Usage) -> None:
@@ -503,10 +453,10 @@ async def _fail_node(
             failed.code,
             f"item {node.item_index}: {failed.message}"[:1000],
         )
-    await _end(session, run, RunStatus.FAILED, failed.code, f"{node.node_id}: {failed.message}"[:1000])
+    await end_run(session, run, RunStatus.FAILED, failed.code, f"{node.node_id}: {failed.message}"[:1000])
 
 
-async def _advance(
+async def advance(
     session: AsyncSession, run: WorkflowRun, definition: Definition, after: Iterable[str]
 ) -> None:
     """Create the nodes after `after` that are now ready (every input settled, one of
@@ -573,7 +523,7 @@ async def _finish_run(
     try:
         output = {name: render(text, variables) for name, text in definition.outputs.items()}
     except RenderFailed as error:
-        await _end(session, run, RunStatus.FAILED, error.code, str(error.params.get("reason", "")))
+        await end_run(session, run, RunStatus.FAILED, error.code, str(error.params.get("reason", "")))
         return
     if not definition.outputs:
         # Without declared outputs, the run's output is what its last nodes produced.
@@ -584,10 +534,10 @@ async def _finish_run(
             if node_id in variables["nodes"]
         }
     run.output = output
-    await _end(session, run, RunStatus.SUCCEEDED)
+    await end_run(session, run, RunStatus.SUCCEEDED)
 
 
-async def _end(
+async def end_run(
     session: AsyncSession,
     run: WorkflowRun,
     status: RunStatus,
@@ -606,7 +556,7 @@ async def _end(
         .values(status=NodeStatus.CANCELLED, finished_at=utcnow(), updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    _event(session, run, "workflow.run_finished", error_code=code)
+    emit_event(session, run, "workflow.run_finished", error_code=code)
     await _cancel_children(session, run)
     if run.parent_node_run_id is not None:
         await _child_finished(session, run)
@@ -663,7 +613,7 @@ async def _item_done(session: AsyncSession, run: WorkflowRun, item: NodeRun, def
     if parent is not None and parent.status is NodeStatus.WAITING:
         parent.status, parent.port, parent.finished_at = NodeStatus.SUCCEEDED, "out", utcnow()
         parent.output = {"items": [other.output for other in items]}
-        await _advance(session, run, definition, [parent.node_id])
+        await advance(session, run, definition, [parent.node_id])
 
 
 # Sub-workflows
@@ -695,7 +645,7 @@ async def _child_finished(session: AsyncSession, child: WorkflowRun) -> None:
     )
     if parent_node is None or parent_node.status is not NodeStatus.WAITING:
         return
-    parent_run = await _locked_run(session, parent_node.run_id)
+    parent_run = await locked_run(session, parent_node.run_id)
     outcome: Outcome = (
         Done(
             {"run_id": str(child.id), **(child.output or {})},
@@ -706,7 +656,7 @@ async def _child_finished(session: AsyncSession, child: WorkflowRun) -> None:
             child.error_code or "workflow.child_failed", f"sub-workflow run {child.id} {child.status.value}"
         )
     )
-    await _settle(session, parent_run, parent_node, outcome)
+    await settle(session, parent_run, parent_node, outcome)
 
 
 async def _cancel_children(session: AsyncSession, run: WorkflowRun) -> None:
@@ -720,7 +670,7 @@ async def _cancel_children(session: AsyncSession, run: WorkflowRun) -> None:
         )
     ).all()
     for child in children:
-        await _end(session, child, RunStatus.CANCELLED, "workflow.parent_ended")
+        await end_run(session, child, RunStatus.CANCELLED, "workflow.parent_ended")
 
 
 # Quality gates
@@ -749,150 +699,3 @@ async def _send_back(
     target.status, target.output, target.port, target.due_at = NodeStatus.QUEUED, None, None, utcnow()
     target.feedback = back.feedback[:4000]
     dispatch_of(session).now.append((run.tenant_id, target.id))
-
-
-# Controls from the API
-
-
-async def pause(session: AsyncSession, run: WorkflowRun) -> None:
-    if run.status is not RunStatus.RUNNING:
-        raise RunNotActive(params={"status": run.status.value})
-    run.status = RunStatus.PAUSED
-    _event(session, run, "workflow.run_paused")
-
-
-async def resume(session: AsyncSession, run: WorkflowRun) -> None:
-    if run.status is not RunStatus.PAUSED:
-        raise RunNotActive(params={"status": run.status.value})
-    run.status = RunStatus.RUNNING
-    queued = (
-        await session.scalars(
-            select(NodeRun.id).where(NodeRun.run_id == run.id, NodeRun.status == NodeStatus.QUEUED)
-        )
-    ).all()
-    dispatch_of(session).now.extend((run.tenant_id, node_id) for node_id in queued)
-    _event(session, run, "workflow.run_resumed")
-
-
-async def cancel(session: AsyncSession, run: WorkflowRun) -> None:
-    if run.status in FINISHED_RUN:
-        raise RunNotActive(params={"status": run.status.value})
-    await _end(session, run, RunStatus.CANCELLED, "workflow.cancelled", None)
-
-
-async def rerun_from(session: AsyncSession, run: WorkflowRun, node_id: str) -> None:
-    """Run a node and everything after it again (the rest keeps its outputs)."""
-    if run.status in (RunStatus.RUNNING,):
-        raise RunNotActive(params={"status": run.status.value})
-    version = await session.get_one(WorkflowVersion, run.version_id)
-    definition = definition_of(version)
-    if node_id not in definition.graph.nodes:
-        raise NodeNotFound(params={"node": node_id})
-    again = definition.graph.descendants(node_id) | {node_id}
-    await session.execute(
-        delete(NodeRun)
-        .where(NodeRun.run_id == run.id, NodeRun.node_id.in_(again))
-        .execution_options(synchronize_session=False)
-    )
-    run.status, run.finished_at, run.error_code, run.error_message, run.output = (
-        RunStatus.RUNNING,
-        None,
-        None,
-        None,
-        None,
-    )
-    await session.flush()
-    # What comes before the node is settled: looking after its inputs finds it ready.
-    before = [edge.source for edge in definition.graph.incoming[node_id]] or [node_id]
-    await _advance(session, run, definition, before)
-    _event(session, run, "workflow.run_rerun", node=node_id)
-
-
-async def decide(
-    session: AsyncSession, run: WorkflowRun, node_id: str, *, approved: bool, by: uuid.UUID, comment: str
-) -> NodeRun:
-    """A person's answer to a waiting approval node."""
-    node = await session.scalar(
-        select(NodeRun)
-        .where(NodeRun.run_id == run.id, NodeRun.node_id == node_id, NodeRun.item_index == -1)
-        .with_for_update()
-    )
-    if node is None or node.node_type != "approval" or node.status is not NodeStatus.WAITING:
-        raise NotWaiting(params={"node": node_id})
-    locked = await _locked_run(session, run.id)
-    decision = {"approved": approved, "by": str(by), "comment": comment, "at": utcnow().isoformat()}
-    await _settle(session, locked, node, Done(decision, port="approved" if approved else "rejected"))
-    return node
-
-
-# The reaper
-
-
-async def reap(session: AsyncSession, now: datetime | None = None) -> int:
-    """Queue again nodes whose worker's lease lapsed (releasing the holds of its dead
-    attempt), publish again queued nodes nobody took, and end delays that are due."""
-    now = now or utcnow()
-    lapsed = (
-        await session.scalars(
-            select(NodeRun)
-            .where(NodeRun.status == NodeStatus.RUNNING, NodeRun.lease_expires_at < now)
-            .with_for_update(skip_locked=True)
-        )
-    ).all()
-    for node in lapsed:
-        await _abandon_attempt(session, node)
-        node.status, node.lease_expires_at, node.due_at = NodeStatus.QUEUED, None, now
-        dispatch_of(session).now.append((node.tenant_id, node.id))
-    unclaimed = (
-        await session.scalars(
-            select(NodeRun).where(NodeRun.status == NodeStatus.QUEUED, NodeRun.due_at < now - REPUBLISH_AFTER)
-        )
-    ).all()
-    for node in unclaimed:
-        node.due_at = now
-        dispatch_of(session).now.append((node.tenant_id, node.id))
-    due = (
-        await session.scalars(
-            select(NodeRun).where(
-                NodeRun.status == NodeStatus.WAITING, NodeRun.node_type == "delay", NodeRun.due_at <= now
-            )
-        )
-    ).all()
-    for node in due:
-        await wake(session, node.id, now=now)
-    return len(lapsed) + len(unclaimed) + len(due)
-
-
-async def wake(session: AsyncSession, node_run_id: uuid.UUID, *, now: datetime | None = None) -> None:
-    """End a delay whose time has come."""
-    now = now or utcnow()
-    node = await session.get(NodeRun, node_run_id, with_for_update=True, populate_existing=True)
-    if node is None or node.status is not NodeStatus.WAITING or node.due_at is None or node.due_at > now:
-        return
-    run = await _locked_run(session, node.run_id)
-    await _settle(session, run, node, Done({"waited_until": node.due_at.isoformat()}))
-
-
-async def _abandon_attempt(session: AsyncSession, node: NodeRun) -> None:
-    """The dead attempt's calls that never finished: their holds go back to the wallet."""
-    stale = (
-        await session.scalars(
-            select(Execution).where(
-                Execution.idempotency_key.startswith(f"{KEY_PREFIX}{node.id}:"),
-                Execution.status == ExecutionStatus.RUNNING,
-            )
-        )
-    ).all()
-    for execution in stale:
-        execution.status, execution.error_code, execution.finished_at = (
-            ExecutionStatus.FAILED,
-            "worker.lost",
-            utcnow(),
-        )
-        held = await session.scalar(
-            select(WalletHold).where(
-                WalletHold.reference_id == execution.id, WalletHold.state == HoldState.HELD
-            )
-        )
-        if held is not None:
-            await wallet.release(session, hold_id=held.id)

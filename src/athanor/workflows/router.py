@@ -26,7 +26,7 @@ from athanor.db.types import utcnow
 from athanor.execution.sse import sse_response
 from athanor.runtime import Runtime
 from athanor.tenancy.permissions import Permission
-from athanor.workflows import engine, service
+from athanor.workflows import controls, dispatch, engine, service
 from athanor.workflows.exceptions import InvalidCron, RunNotFound, WebhookNotFound
 from athanor.workflows.models import (
     FINISHED_RUN,
@@ -369,7 +369,7 @@ async def start_run(
         budget_tokens=body.budget_tokens,
     )
     read = RunRead.model_validate(run)
-    await engine.commit_and_dispatch(session)
+    await dispatch.commit_and_dispatch(session)
     return read
 
 
@@ -435,7 +435,7 @@ async def _live(
         await asyncio.sleep(LIVE_POLL_SECONDS)
 
 
-CONTROLS = {"pause": engine.pause, "resume": engine.resume, "cancel": engine.cancel}
+CONTROLS = {"pause": controls.pause, "resume": controls.resume, "cancel": controls.cancel}
 
 
 async def _control(session: AsyncSession, principal: Principal, run_id: uuid.UUID, action: str) -> RunDetail:
@@ -443,7 +443,7 @@ async def _control(session: AsyncSession, principal: Principal, run_id: uuid.UUI
     locked = await session.get_one(WorkflowRun, run.id, with_for_update=True, populate_existing=True)
     await CONTROLS[action](session, locked)
     await _audit(session, principal, f"workflow.run_{action}", run.id)
-    await engine.commit_and_dispatch(session)
+    await dispatch.commit_and_dispatch(session)
     return await _run_detail(session, locked)
 
 
@@ -468,9 +468,9 @@ async def rerun(run_id: uuid.UUID, body: Rerun, principal: Runner, session: DbSe
     """Run a node and everything after it again; earlier nodes keep their outputs."""
     run = await _own_run(session, principal, run_id)
     locked = await session.get_one(WorkflowRun, run.id, with_for_update=True, populate_existing=True)
-    await engine.rerun_from(session, locked, body.node_id)
+    await controls.rerun_from(session, locked, body.node_id)
     await _audit(session, principal, "workflow.run_rerun", run.id, node=body.node_id)
-    await engine.commit_and_dispatch(session)
+    await dispatch.commit_and_dispatch(session)
     return await _run_detail(session, locked)
 
 
@@ -480,13 +480,13 @@ async def decide(
 ) -> RunDetail:
     """Approve or reject a waiting approval node; the run goes on by that branch."""
     run = await _own_run(session, principal, run_id)
-    await engine.decide(
+    await controls.decide(
         session, run, node_id, approved=body.approved, by=principal.user.id, comment=body.comment
     )
     await _audit(
         session, principal, "workflow.approval_decided", run.id, node=node_id, approved=body.approved
     )
-    await engine.commit_and_dispatch(session)
+    await dispatch.commit_and_dispatch(session)
     return await _run_detail(session, run)
 
 
@@ -572,5 +572,5 @@ async def webhook(secret: str, request: Request, runtime: RuntimeDep) -> dict[st
         )
         trigger.last_run_at = utcnow()
         run_id = run.id
-        await engine.commit_and_dispatch(session)
+        await dispatch.commit_and_dispatch(session)
     return {"run_id": str(run_id)}

@@ -20,7 +20,7 @@ from athanor.runtime import Runtime
 from athanor.workers.celery_app import celery_app
 from athanor.workers.runner import run_async
 from athanor.workers.tenants import each_tenant
-from athanor.workflows import engine, service
+from athanor.workflows import dispatch, engine, reaper, service
 from athanor.workflows.models import Trigger
 
 NODE_TASK = "athanor.workflows.run_node"
@@ -53,8 +53,8 @@ def wake_node(tenant_id: str, node_run_id: str) -> None:
 
     async def work(runtime: Runtime) -> None:
         async with runtime.db.session(DbScope.for_tenant(uuid.UUID(tenant_id))) as session:
-            await engine.wake(session, uuid.UUID(node_run_id))
-            await engine.commit_and_dispatch(session)
+            await reaper.wake(session, uuid.UUID(node_run_id))
+            await dispatch.commit_and_dispatch(session)
 
     run_async(work)
 
@@ -74,17 +74,17 @@ def reap() -> int:
 
 
 async def reap_all(runtime: Runtime) -> int:
-    ready = engine.Dispatch()
+    ready = dispatch.Dispatch()
 
     async def one_tenant(session: AsyncSession) -> int:
-        found = await engine.reap(session)
-        ready.extend(engine.dispatch_of(session))
+        found = await reaper.reap(session)
+        ready.extend(dispatch.dispatch_of(session))
         return found
 
     try:
         return await each_tenant(runtime.db, one_tenant, name="workflows.reap")
     finally:
-        engine.publish(ready)
+        dispatch.publish(ready)
 
 
 @celery_app.task(name="athanor.workflows.fire_schedules", ignore_result=True)
@@ -94,7 +94,7 @@ def fire_schedules() -> int:
 
 
 async def fire_all(runtime: Runtime) -> int:
-    ready = engine.Dispatch()
+    ready = dispatch.Dispatch()
 
     async def one_tenant(session: AsyncSession) -> int:
         now = utcnow()
@@ -113,10 +113,10 @@ async def fire_all(runtime: Runtime) -> int:
             assert trigger.cron is not None
             trigger.last_run_at, trigger.next_run_at = now, service.next_fire(trigger.cron, now)
             fired += 1
-        ready.extend(engine.dispatch_of(session))
+        ready.extend(dispatch.dispatch_of(session))
         return fired
 
     try:
         return await each_tenant(runtime.db, one_tenant, name="workflows.fire_schedules")
     finally:
-        engine.publish(ready)
+        dispatch.publish(ready)
