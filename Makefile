@@ -14,7 +14,7 @@ export ATHANOR_PUBLIC_URL ?= http://$(HOST):$(PORT)
 NPM := $(shell command -v npm 2>/dev/null)
 WEB_SOURCES := $(shell find web/src web/public web/index.html web/vite.config.ts web/tsconfig*.json -type f 2>/dev/null)
 
-.PHONY: help install run test test-fast test-web lint typecheck openapi bench clean distclean web browser
+.PHONY: help install run test test-fast test-web lint typecheck openapi bench clean distclean web browser doc-tools
 
 help:
 	@echo "make run        install, migrate, seed the demo tenant and serve at http://$(HOST):$(PORT)"
@@ -52,6 +52,10 @@ endif
 browser:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# epubcheck from Debian validates the EPUB exports in the tests (it brings a Java runtime).
+doc-tools:
+	@test -f /usr/share/java/epubcheck.jar || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq epubcheck; }
+
 run: .venv/.installed web
 	$(RUN) athanor migrate
 	$(RUN) athanor seed-demo
@@ -70,7 +74,7 @@ openapi: .venv/.installed
 	$(RUN) athanor openapi --output docs/openapi.json
 	@if [ -f web/package.json ]; then cd web && npm run client:generate; fi
 
-test: lint typecheck test-web
+test: lint typecheck doc-tools test-web
 	$(RUN) pytest -q -p no:cacheprovider
 
 # Front-end checks: generated client up to date, unit tests, build, JavaScript budget; then the
