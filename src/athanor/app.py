@@ -29,6 +29,8 @@ from athanor.levels.router import router as levels_router
 from athanor.ops.router import router as ops_router
 from athanor.runtime import Runtime, build_runtime
 from athanor.settings import Settings, get_settings
+from athanor.storage.router import is_streamed_upload
+from athanor.storage.router import router as storage_router
 from athanor.tenancy.router import router as tenancy_router
 from athanor.wallet.router import router as wallet_router
 from athanor.webui import mount_web_ui
@@ -51,6 +53,7 @@ ROUTERS = (
     wallet_router,
     workers_router,
     workflows_router,
+    storage_router,
 )
 
 
@@ -98,7 +101,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     mount_web_ui(app, settings.web_dist)
 
     # Added innermost first: the request passes proxy handling, then context, then limits.
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, exempt=is_streamed_upload)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

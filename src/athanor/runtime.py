@@ -15,6 +15,7 @@ from athanor.db.engine import Database
 from athanor.execution.metering import Metering
 from athanor.execution.services import AiServices
 from athanor.settings import Environment, Settings, derive_secret
+from athanor.storage.backends import Backend, build_backend
 
 if TYPE_CHECKING:
     from athanor.access.principal import CachedPrincipal
@@ -38,10 +39,13 @@ class Runtime:
     cache_bus: CacheBus = field(init=False)
     # Batched writes of the AI call path (holds, settlements, execution records).
     metering: Metering = field(init=False)
+    # Where file bytes live (local folder or S3).
+    files: Backend = field(init=False)
 
     def __post_init__(self) -> None:
         self.cache_bus = CacheBus(self.settings.redis_url, self._forget_locally)
         self.metering = Metering(self.db)
+        self.files = build_backend(self.settings)
 
     @property
     def reveals_links(self) -> bool:
@@ -78,6 +82,7 @@ class Runtime:
         await self.ai.close()
         await self.db.dispose()
         await self.limiter.close()
+        await self.files.close()
 
 
 def build_runtime(settings: Settings) -> Runtime:

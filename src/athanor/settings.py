@@ -9,7 +9,7 @@ import secrets
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from limits import parse_many
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -85,6 +85,24 @@ class Settings(BaseSettings):
     # A workflow node's lease: a worker renews it while it works; when it lapses (the
     # worker died) the node goes back to the queue for any worker.
     workflow_lease_seconds: float = Field(default=30.0, ge=1, le=3600)
+    # Files: a local folder (default: DATA_DIR/files) or an S3-compatible store.
+    storage_backend: Literal["local", "s3"] = "local"
+    storage_dir: Path | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    s3_bucket: str = "athanor"
+    s3_prefix: str = ""
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    storage_max_upload_bytes: int = Field(default=5 * 1024**3, ge=1024)
+    # Parts of a resumable upload; S3 needs 5 MiB at least (but for the last).
+    storage_upload_part_bytes: int = Field(default=8 * 1024**2, ge=5 * 1024**2, le=1024**3)
+    storage_upload_ttl_hours: int = Field(default=48, ge=1, le=24 * 30)
+    # Deleted files can be restored for this long, then they are purged.
+    storage_retention_days: int = Field(default=30, ge=0, le=3650)
+    storage_link_max_seconds: int = Field(default=7 * 24 * 3600, ge=60)
+    # Public files are addressed through this base (a CDN in front of the public route).
+    storage_cdn_base_url: str | None = None
     # The built web app; the default is the repository's web/dist next to src/.
     web_dist: Path = Path(__file__).resolve().parents[2] / "web" / "dist"
 

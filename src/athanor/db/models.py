@@ -14,6 +14,7 @@ from athanor.db.base import Base
 from athanor.engines.models import Engine, EngineAssignment, EngineVersion, Execution
 from athanor.levels.models import FeatureUsage, Level, LevelSubscription
 from athanor.outbox.models import OutboxEvent
+from athanor.storage.models import Blob, Bucket, FileVersion, StoredFile, Upload, UploadPart
 from athanor.tenancy.models import Invitation, Membership, Tenant
 from athanor.wallet.models import LedgerEntry, LedgerTransaction, TokenLot, WalletAccount, WalletHold
 from athanor.workers.models import (
@@ -44,6 +45,8 @@ __all__ = [
     "AuditEvent",
     "AuthSession",
     "Base",
+    "Blob",
+    "Bucket",
     "DeadLetter",
     "Deployment",
     "DeploymentMetric",
@@ -52,6 +55,7 @@ __all__ = [
     "EngineVersion",
     "Execution",
     "FeatureUsage",
+    "FileVersion",
     "Invitation",
     "LedgerEntry",
     "LedgerTransaction",
@@ -65,10 +69,13 @@ __all__ = [
     "ProviderConnection",
     "QualityEvaluation",
     "QueueMetric",
+    "StoredFile",
     "TaskFailure",
     "TaskReceipt",
     "Tenant",
     "TokenLot",
+    "Upload",
+    "UploadPart",
     "User",
     "WalletAccount",
     "WalletHold",

@@ -13,6 +13,7 @@ TASK_MODULES = [
     "athanor.levels.tasks",
     "athanor.workers.tasks",
     "athanor.workflows.tasks",
+    "athanor.storage.tasks",
 ]
 __all__ = ["QUEUES", "celery_app", "create_celery"]
 
@@ -67,6 +68,8 @@ def create_celery(settings: Settings | None = None) -> Celery:
             # Lapsed leases, lost publishes and due delays of workflow nodes.
             "reap-workflow-nodes": {"task": "athanor.workflows.reap", "schedule": 5.0},
             "fire-workflow-schedules": {"task": "athanor.workflows.fire_schedules", "schedule": 30.0},
+            # Files deleted past their retention, unreferenced content, abandoned uploads.
+            "purge-storage": {"task": "athanor.storage.purge", "schedule": 3600.0},
         },
     )
     if broker.startswith("memory"):
