@@ -27,6 +27,7 @@ from athanor.core import security
 from athanor.db.migrate import upgrade
 from athanor.db.models import Base
 from athanor.runtime import Runtime, build_runtime
+from athanor.workers.embedded import EmbeddedWorker
 from athanor.settings import Environment, Settings
 
 PG_ADMIN_URL = os.environ.get("ATHANOR_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
@@ -214,6 +215,15 @@ async def app_client(
     finally:
         if own_runtime:
             await runtime.close()
+
+
+@pytest.fixture
+async def worker(runtime: Runtime) -> AsyncIterator[EmbeddedWorker]:
+    """A Celery worker in this process (memory broker, threads) running on the test's loop."""
+    embedded = EmbeddedWorker(runtime, beat=False)
+    embedded.start(asyncio.get_running_loop())
+    yield embedded
+    await asyncio.to_thread(embedded.stop)
 
 
 @pytest.fixture

@@ -1,9 +1,6 @@
-"""Fixtures of the workflow tests: a tenant ready to run workflows and a worker."""
+"""Fixtures of the workflow tests: a tenant ready to run workflows."""
 
 from __future__ import annotations
-
-import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -11,7 +8,6 @@ from athanor.db.scope import DbScope
 from athanor.engines import service as engines
 from athanor.engines.schemas import Parameters, VersionSpec
 from athanor.runtime import Runtime
-from athanor.workers.embedded import EmbeddedWorker
 from tests.ai_builders import MODEL, add_deployment, give_tokens
 from tests.builders import Member, make_member
 from tests.workflows.support import ENGINE, ENGINE_INPUTS, TOKENS
@@ -42,12 +38,3 @@ async def owner(runtime: Runtime) -> Member:
         )
         await engines.publish(session, engine=engine, version=version)
     return member
-
-
-@pytest.fixture
-async def worker(runtime: Runtime) -> AsyncIterator[EmbeddedWorker]:
-    """A Celery worker in this process (memory broker, threads) running on the test's loop."""
-    embedded = EmbeddedWorker(runtime, beat=False)
-    embedded.start(asyncio.get_running_loop())
-    yield embedded
-    await asyncio.to_thread(embedded.stop)
