@@ -27,6 +27,7 @@ from athanor.core import security
 from athanor.db.migrate import upgrade
 from athanor.db.models import Base
 from athanor.runtime import Runtime, build_runtime
+from athanor.workers.celery_app import celery_app
 from athanor.workers.embedded import EmbeddedWorker
 from athanor.settings import Environment, Settings
 
@@ -219,7 +220,10 @@ async def app_client(
 
 @pytest.fixture
 async def worker(runtime: Runtime) -> AsyncIterator[EmbeddedWorker]:
-    """A Celery worker in this process (memory broker, threads) running on the test's loop."""
+    """A Celery worker in this process (memory broker, threads) running on the test's loop.
+    Tasks earlier tests published (to no worker) are dropped first: they name rows of
+    databases that no longer exist."""
+    celery_app.control.purge()
     embedded = EmbeddedWorker(runtime, beat=False)
     embedded.start(asyncio.get_running_loop())
     yield embedded

@@ -24,6 +24,7 @@ from athanor.core.middleware import BodyLimitMiddleware, RequestContextMiddlewar
 from athanor.core.tracing import configure_tracing
 from athanor.engines.executions_router import router as executions_router
 from athanor.engines.router import router as engines_router
+from athanor.exports.router import router as exports_router
 from athanor.gateway.router import router as gateway_router
 from athanor.levels.router import router as levels_router
 from athanor.ops.router import router as ops_router
@@ -54,6 +55,7 @@ ROUTERS = (
     workers_router,
     workflows_router,
     storage_router,
+    exports_router,
 )
 
 

@@ -12,6 +12,7 @@ from athanor.catalog.models import (
 )
 from athanor.db.base import Base
 from athanor.engines.models import Engine, EngineAssignment, EngineVersion, Execution
+from athanor.exports.models import ExportJob, ExportTemplate
 from athanor.levels.models import FeatureUsage, Level, LevelSubscription
 from athanor.outbox.models import OutboxEvent
 from athanor.storage.models import Blob, Bucket, FileVersion, StoredFile, Upload, UploadPart
@@ -54,6 +55,8 @@ __all__ = [
     "EngineAssignment",
     "EngineVersion",
     "Execution",
+    "ExportJob",
+    "ExportTemplate",
     "FeatureUsage",
     "FileVersion",
     "Invitation",

@@ -6,10 +6,13 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from athanor.storage.backends import Backend, ObjectMissing
 from athanor.storage.exceptions import ContentMissing, RangeNotSatisfiable
+from athanor.storage.models import Blob, FileVersion, StoredFile
 from athanor.storage.names import content_disposition
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -130,3 +133,36 @@ async def respond(
         return StreamingResponse(body, status_code=200, media_type=content.content_type, headers=headers)
     headers["Content-Range"] = f"bytes {start}-{stop - 1}/{content.size}"
     return StreamingResponse(body, status_code=206, media_type=content.content_type, headers=headers)
+
+
+async def deliver(
+    request: Request,
+    backend: Backend,
+    session: AsyncSession,
+    stored: StoredFile,
+    version: FileVersion,
+    *,
+    download: bool,
+    caching: Caching,
+) -> Response:
+    """A version of a file as the response to `request` (its Range and conditions)."""
+    blob = await session.get(Blob, version.blob_id)
+    assert blob is not None
+    content = Content(
+        key=blob.storage_key,
+        size=blob.size,
+        sha256=blob.sha256,
+        content_type=blob.content_type,
+        name=stored.name,
+    )
+    # The transaction ends before the bytes stream out.
+    await session.commit()
+    return await respond(
+        backend,
+        content,
+        range_header=request.headers.get("range"),
+        if_none_match=request.headers.get("if-none-match"),
+        if_range=request.headers.get("if-range"),
+        download=download,
+        caching=caching,
+    )

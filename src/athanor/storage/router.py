@@ -25,7 +25,7 @@ from athanor.runtime import Runtime
 from athanor.settings import derive_secret
 from athanor.storage import links, listing, quota, service, uploads
 from athanor.storage.backends.base import read_all
-from athanor.storage.delivery import Caching, Content, respond
+from athanor.storage.delivery import Caching, deliver
 from athanor.storage.exceptions import BucketNotFound, FileNotFound, FileTooLarge, LinkInvalid, UploadNotFound
 from athanor.storage.ingest import blob_key, receive
 from athanor.storage.models import Blob, Bucket, FileVersion, PreviewStatus, StoredFile, Upload, Visibility
@@ -410,38 +410,6 @@ async def restore_version(
 # Delivery ---------------------------------------------------------------------------------
 
 
-async def _deliver(
-    request: Request,
-    runtime: Runtime,
-    session: AsyncSession,
-    stored: StoredFile,
-    version: FileVersion,
-    *,
-    download: bool,
-    caching: Caching,
-) -> Response:
-    blob = await session.get(Blob, version.blob_id)
-    assert blob is not None
-    content = Content(
-        key=blob.storage_key,
-        size=blob.size,
-        sha256=blob.sha256,
-        content_type=blob.content_type,
-        name=stored.name,
-    )
-    # The transaction ends before the bytes stream out.
-    await session.commit()
-    return await respond(
-        runtime.files,
-        content,
-        range_header=request.headers.get("range"),
-        if_none_match=request.headers.get("if-none-match"),
-        if_range=request.headers.get("if-range"),
-        download=download,
-        caching=caching,
-    )
-
-
 CONTENT_RESPONSES: dict[int | str, dict[str, object]] = {
     200: {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
     206: {"description": "The requested range"},
@@ -465,7 +433,7 @@ async def download_file(
     found = await service.get_version(session, stored, version)
     # A numbered version never changes; the current one may at any moment.
     caching = Caching(max_age=86400, immutable=True) if version else Caching()
-    return await _deliver(request, runtime, session, stored, found, download=download, caching=caching)
+    return await deliver(request, runtime.files, session, stored, found, download=download, caching=caching)
 
 
 @router.get(
@@ -536,8 +504,8 @@ async def open_link(
     if version is None or stored is None or stored.deleted_at is not None:
         raise LinkInvalid()
     caching = Caching(max_age=max(0, min(target.expires_at - int(time.time()), 86400)))
-    return await _deliver(
-        request, runtime, session, stored, version, download=target.download, caching=caching
+    return await deliver(
+        request, runtime.files, session, stored, version, download=target.download, caching=caching
     )
 
 
@@ -563,22 +531,12 @@ async def public_file(
     found = await session.scalar(
         select(Bucket).where(Bucket.name == bucket, Bucket.visibility == Visibility.PUBLIC_READ)
     )
-    stored = (
-        await session.scalar(
-            select(StoredFile).where(
-                StoredFile.bucket_id == found.id,
-                StoredFile.path == clean_path(path),
-                StoredFile.deleted_at.is_(None),
-            )
-        )
-        if found
-        else None
-    )
-    if stored is None:
+    if found is None:
         raise FileNotFound()
+    stored = await service.find_file(session, found, clean_path(path))
     version = await service.get_version(session, stored, None)
     caching = Caching(public=True, max_age=PUBLIC_MAX_AGE)
-    return await _deliver(request, runtime, session, stored, version, download=False, caching=caching)
+    return await deliver(request, runtime.files, session, stored, version, download=False, caching=caching)
 
 
 # Resumable uploads --------------------------------------------------------------------------

@@ -111,6 +111,18 @@ async def get_file(session: AsyncSession, file_id: uuid.UUID, *, deleted: bool =
     return stored
 
 
+async def find_file(session: AsyncSession, bucket: Bucket, path: str) -> StoredFile:
+    """The live file at `path` in the bucket."""
+    stored = await session.scalar(
+        select(StoredFile).where(
+            StoredFile.bucket_id == bucket.id, StoredFile.path == path, StoredFile.deleted_at.is_(None)
+        )
+    )
+    if stored is None:
+        raise FileNotFound()
+    return stored
+
+
 async def get_version(session: AsyncSession, stored: StoredFile, number: int | None) -> FileVersion:
     """A version by number, or the current one."""
     if number is None:

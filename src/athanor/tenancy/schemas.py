@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StrictBool
 
 from athanor.core.schemas import Email, Input, Output
+from athanor.exports.render.formats import ExportFormat
 from athanor.routing.types import Strategy
 from athanor.tenancy.models import Role, TenantStatus
 
@@ -31,12 +32,22 @@ class Theme(Input):
     default_mode: Literal["light", "dark", "system"] = "system"
 
 
+class ExportDefaults(Input):
+    """What a new export uses unless it says otherwise, and where results are saved."""
+
+    template: Slug = "classic"
+    format: ExportFormat = ExportFormat.PDF
+    bucket: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")] = "exports"
+    folder: Annotated[str, Field(max_length=200)] = ""
+
+
 class TenantSettings(Input):
     theme: Theme = Field(default_factory=Theme)
     default_language: Language = "en"
     allow_private_network_requests: StrictBool = False
     # How the tenant's calls pick among deployments (engines may choose their own).
     routing_strategy: Strategy | None = None
+    exports: ExportDefaults = Field(default_factory=ExportDefaults)
 
 
 class TenantCreate(Input):

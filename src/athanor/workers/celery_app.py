@@ -14,6 +14,7 @@ TASK_MODULES = [
     "athanor.workers.tasks",
     "athanor.workflows.tasks",
     "athanor.storage.tasks",
+    "athanor.exports.tasks",
 ]
 __all__ = ["QUEUES", "celery_app", "create_celery"]
 
@@ -70,6 +71,7 @@ def create_celery(settings: Settings | None = None) -> Celery:
             "fire-workflow-schedules": {"task": "athanor.workflows.fire_schedules", "schedule": 30.0},
             # Files deleted past their retention, unreferenced content, abandoned uploads.
             "purge-storage": {"task": "athanor.storage.purge", "schedule": 3600.0},
+            "sweep-exports": {"task": "athanor.exports.sweep", "schedule": 300.0},
         },
     )
     if broker.startswith("memory"):

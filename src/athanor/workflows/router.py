@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import orjson
@@ -23,8 +21,8 @@ from athanor.core.pagination import DEFAULT_PAGE_SIZE, Cursor, Page, PageSize, p
 from athanor.core.routing import StrictJsonRoute
 from athanor.db.scope import DbScope
 from athanor.db.types import utcnow
+from athanor.execution import live
 from athanor.execution.sse import sse_response
-from athanor.runtime import Runtime
 from athanor.tenancy.permissions import Permission
 from athanor.workflows import controls, dispatch, engine, service
 from athanor.workflows.exceptions import InvalidCron, RunNotFound, WebhookNotFound
@@ -78,8 +76,6 @@ Editor = Annotated[Principal, Depends(require(Permission.WORKFLOWS_WRITE))]
 Runner = Annotated[Principal, Depends(require(Permission.WORKFLOWS_RUN))]
 # Version numbers are ints in the database: larger ones cannot name a version.
 VersionNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
-# How often a live view looks for changes.
-LIVE_POLL_SECONDS = 0.5
 
 
 async def _audit(
@@ -414,25 +410,19 @@ async def run_events(
     run = await _own_run(session, principal, run_id)
     assert principal.tenant_id is not None
     await session.commit()
-    return sse_response(_live(runtime, principal.tenant_id, run.id, request), headers={})
 
+    async def load(session: AsyncSession) -> RunDetail:
+        return await _run_detail(session, await service.get_run(session, run.id))
 
-async def _live(
-    runtime: Runtime, tenant_id: uuid.UUID, run_id: uuid.UUID, request: Request
-) -> AsyncIterator[bytes]:
-    # Reading the database keeps API servers stateless: any server can serve any watcher.
-    last = b""
-    while not await request.is_disconnected():
-        async with runtime.db.session(DbScope.for_tenant(tenant_id)) as session:
-            detail = await _run_detail(session, await service.get_run(session, run_id))
-            await session.commit()
-        payload = detail.model_dump_json().encode()
-        if payload != last:
-            last = payload
-            yield b"event: run\ndata: " + payload + b"\n\n"
-        if detail.status in FINISHED_RUN:
-            return
-        await asyncio.sleep(LIVE_POLL_SECONDS)
+    events = live.watch(
+        runtime.db,
+        principal.tenant_id,
+        request,
+        event="run",
+        load=load,
+        finished=lambda detail: detail.status in FINISHED_RUN,
+    )
+    return sse_response(events, headers={})
 
 
 CONTROLS = {"pause": controls.pause, "resume": controls.resume, "cancel": controls.cancel}

@@ -34,8 +34,10 @@ async def read_all(backend: Backend, key: str, limit: int | None = None) -> byte
     return b"".join(parts)
 
 
-async def write_bytes(backend: Backend, key: str, data: bytes) -> None:
-    async def whole() -> AsyncIterator[bytes]:
-        yield data
+async def one_chunk(data: bytes) -> AsyncIterator[bytes]:
+    """Bytes already in memory, as the stream a backend writes."""
+    yield data
 
-    await backend.write(key, whole())
+
+async def write_bytes(backend: Backend, key: str, data: bytes) -> None:
+    await backend.write(key, one_chunk(data))

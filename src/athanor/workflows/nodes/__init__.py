@@ -8,6 +8,7 @@ from athanor.workflows.nodes.ai import ENGINE, LLM
 from athanor.workflows.nodes.base import NodeKind, registry
 from athanor.workflows.nodes.basic import APPROVAL, CONDITION, DELAY, JOIN, PARALLEL, SET, SWITCH, TEMPLATE
 from athanor.workflows.nodes.control import MAP, QUALITY_GATE, SUBWORKFLOW
+from athanor.workflows.nodes.files import EXPORT, STORAGE
 from athanor.workflows.nodes.http import HTTP
 
 KINDS: Mapping[str, NodeKind] = registry(
@@ -25,6 +26,8 @@ KINDS: Mapping[str, NodeKind] = registry(
     APPROVAL,
     SUBWORKFLOW,
     DELAY,
+    EXPORT,
+    STORAGE,
 )
 
 

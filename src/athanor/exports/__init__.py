@@ -1,0 +1,1 @@
+"""Exports: documents rendered to PDF, EPUB, DOCX, HTML, Markdown and text."""
