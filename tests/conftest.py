@@ -27,9 +27,9 @@ from athanor.core import security
 from athanor.db.migrate import upgrade
 from athanor.db.models import Base
 from athanor.runtime import Runtime, build_runtime
+from athanor.settings import Environment, Settings
 from athanor.workers.celery_app import celery_app
 from athanor.workers.embedded import EmbeddedWorker
-from athanor.settings import Environment, Settings
 
 PG_ADMIN_URL = os.environ.get("ATHANOR_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("ATHANOR_TEST_REDIS", "redis://127.0.0.1:6379/15")

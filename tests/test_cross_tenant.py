@@ -30,6 +30,11 @@ class TenantA:
     workflow_run_id: str
     trigger_id: str
     template_id: str
+    bucket: str = "docs"
+    file_id: str = ""
+    upload_id: str = ""
+    export_template: str = "house"
+    export_id: str = ""
 
 
 ENGINE_SPEC: dict[str, object] = {"model": "mock-small", "prompt_template": "Hello"}
@@ -92,12 +97,50 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, object] | None]] = {
     ("POST", "/api/workflow-runs/{run_id}/cancel"): ("workflow_run_id", None),
     ("POST", "/api/workflow-runs/{run_id}/rerun"): ("workflow_run_id", {"node_id": "draft"}),
     ("POST", "/api/workflow-runs/{run_id}/approvals/{node_id}"): ("workflow_run_id", {"approved": True}),
+    ("GET", "/api/storage/buckets/{bucket}"): ("bucket", None),
+    ("PATCH", "/api/storage/buckets/{bucket}"): ("bucket", {"description": "Taken"}),
+    ("DELETE", "/api/storage/buckets/{bucket}"): ("bucket", None),
+    ("GET", "/api/storage/buckets/{bucket}/files"): ("bucket", None),
+    ("PUT", "/api/storage/buckets/{bucket}/files"): ("bucket", None),
+    ("GET", "/api/storage/files/{file_id}"): ("file_id", None),
+    ("PATCH", "/api/storage/files/{file_id}"): ("file_id", {"path": "moved.md"}),
+    ("DELETE", "/api/storage/files/{file_id}"): ("file_id", None),
+    ("POST", "/api/storage/files/{file_id}/copy"): ("file_id", {"path": "copy.md"}),
+    ("POST", "/api/storage/files/{file_id}/undelete"): ("file_id", None),
+    ("GET", "/api/storage/files/{file_id}/content"): ("file_id", None),
+    ("GET", "/api/storage/files/{file_id}/preview"): ("file_id", None),
+    ("GET", "/api/storage/files/{file_id}/versions"): ("file_id", None),
+    ("POST", "/api/storage/files/{file_id}/versions/{number}/restore"): ("file_id", None),
+    ("POST", "/api/storage/files/{file_id}/links"): ("file_id", {}),
+    ("GET", "/api/storage/uploads/{upload_id}"): ("upload_id", None),
+    ("PUT", "/api/storage/uploads/{upload_id}/parts/{number}"): ("upload_id", None),
+    ("POST", "/api/storage/uploads/{upload_id}/complete"): ("upload_id", None),
+    ("DELETE", "/api/storage/uploads/{upload_id}"): ("upload_id", None),
+    ("PUT", "/api/exports/templates/{slug}"): ("export_template", {"name": "Taken", "layout": {}}),
+    ("DELETE", "/api/exports/templates/{slug}"): ("export_template", None),
+    ("GET", "/api/exports/{job_id}"): ("export_id", None),
+    ("GET", "/api/exports/{job_id}/events"): ("export_id", None),
+    ("POST", "/api/exports/{job_id}/cancel"): ("export_id", None),
+    ("POST", "/api/exports/{job_id}/retry"): ("export_id", None),
+    ("GET", "/api/exports/{job_id}/download"): ("export_id", None),
+    ("GET", "/api/exports/{job_id}/preview/{page}"): ("export_id", None),
+}
+# Query parameters some of those routes require.
+QUERIES = {
+    ("GET", "/api/engines/{engine_id}/diff"): "?from=1&to=1",
+    ("PUT", "/api/storage/buckets/{bucket}/files"): "?path=stolen.md",
 }
 # Ids of the platform's model catalog, shared by every tenant: the price a tenant sets on
 # one is its own (tests/catalog/test_models.py checks that others' prices do not change).
 SHARED_CATALOG_ROUTES = {("PUT", "/api/models/{model_id}/price"), ("DELETE", "/api/models/{model_id}/price")}
 # The secret in a webhook's URL is its credential, whoever posts it (tests/workflows covers it).
-PUBLIC_CREDENTIAL_ROUTES = {("POST", "/api/hooks/workflows/{secret}")}
+# A signed file link is its own credential (tests/storage covers tampering and expiry), and
+# public buckets are public by design.
+PUBLIC_CREDENTIAL_ROUTES = {
+    ("POST", "/api/hooks/workflows/{secret}"),
+    ("GET", "/api/storage/links/{token}"),
+    ("GET", "/api/storage/public/{tenant}/{bucket}/{path}"),
+}
 # Platform routes cross tenants on purpose; they are covered by the admin tests.
 PLATFORM_PREFIX = "/api/admin/"
 
@@ -165,6 +208,26 @@ async def _tenant_a(client: httpx.AsyncClient, runtime: Runtime) -> TenantA:
         201,
         201,
     ]
+    bucket = await client.post("/api/storage/buckets", json={"name": "docs"}, headers=owner.headers)
+    stored = await client.put(
+        "/api/storage/buckets/docs/files", params={"path": "a.md"}, content=b"# A", headers=owner.headers
+    )
+    upload = await client.post(
+        "/api/storage/uploads", json={"bucket": "docs", "path": "b.md", "size": 3}, headers=owner.headers
+    )
+    export_template = await client.post(
+        "/api/exports/templates", json={"slug": "house", "name": "House", "layout": {}}, headers=owner.headers
+    )
+    export = await client.post(
+        "/api/exports", json={"source": {"kind": "content", "content": "# A"}}, headers=owner.headers
+    )
+    assert [item.status_code for item in (bucket, stored, upload, export_template, export)] == [
+        201,
+        201,
+        201,
+        201,
+        202,
+    ]
     return TenantA(
         owner,
         member_id,
@@ -180,6 +243,9 @@ async def _tenant_a(client: httpx.AsyncClient, runtime: Runtime) -> TenantA:
         workflow_run_id=workflow_run.json()["id"],
         trigger_id=trigger.json()["id"],
         template_id=template.json()["id"],
+        file_id=stored.json()["id"],
+        upload_id=upload.json()["id"],
+        export_id=export.json()["id"],
     )
 
 
@@ -195,9 +261,9 @@ async def test_other_tenant_gets_404(
         .replace("{number}", "1")
         .replace("{trigger_id}", a.trigger_id)
         .replace("{node_id}", "review")
+        .replace("{page}", "1")
     )
-    if path.endswith("/diff"):
-        url += "?from=1&to=1"
+    url += QUERIES.get((method, path), "")
     response = await client.request(method, url, json=body, headers=intruder.headers)
     assert response.status_code == 404, response.text
     assert response.headers["content-type"] == "application/problem+json"

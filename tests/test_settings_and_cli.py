@@ -79,6 +79,8 @@ def test_seed_demo_is_idempotent_and_its_key_works(tmp_path: Path) -> None:
     assert json.loads(second.stdout) == creds
     assert set(creds) == {"url", "email", "password", "tenant_id", "api_key"}
     assert creds["api_key"].startswith("ath_")
+    # The demo handbook is stored once, however often the demo is seeded.
+    assert len([path for path in (tmp_path / "files").rglob("*") if path.is_file()]) == 1
     script = (
         "import asyncio, json, sys\n"
         "from athanor.runtime import build_runtime\n"

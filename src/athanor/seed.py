@@ -16,6 +16,7 @@ from athanor.auth import service as auth_service
 from athanor.db.scope import DbScope, set_scope
 from athanor.demo_ai import seed_ai_demo
 from athanor.runtime import Runtime
+from athanor.storage.seed_data import seed_files
 from athanor.tenancy import service as tenancy_service
 from athanor.tenancy.models import Role, Tenant
 from athanor.tenancy.permissions import Scope
@@ -60,6 +61,7 @@ async def seed_demo(runtime: Runtime) -> DemoCredentials:
         await seed_ai_demo(session, user.id)
         await set_scope(session, DbScope.for_platform(user.id))
         await seed_templates(session)
+    await seed_files(runtime, tenant.id, user.id)
     return DemoCredentials(
         url=runtime.settings.public_url,
         email=DEMO_EMAIL,

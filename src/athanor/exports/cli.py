@@ -48,7 +48,9 @@ def export(
     ] = "classic",
     output: Annotated[
         Path | None,
-        typer.Option(help="Where to write (default: FILE with the format's extension, or FILE.export.md for a .md)"),
+        typer.Option(
+            help="Where to write (default: FILE with the format's extension, or FILE.export.md for a .md)"
+        ),
     ] = None,
 ) -> None:
     """Export a Markdown or HTML file as PDF, EPUB, DOCX, HTML, Markdown or text."""

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from athanor.core.schemas import Input
+from athanor.core.schemas import JSON_INTEGER, Input
 from athanor.exports.models import ExportStatus, SourceKind
 from athanor.exports.render import ExportFormat, Layout
 from athanor.tenancy.schemas import Slug
@@ -16,23 +16,23 @@ MAX_INLINE_CHARS = 2_000_000
 
 
 class FileSource(Input):
-    kind: Literal["file"] = "file"
+    kind: Literal["file"]
     file_id: uuid.UUID
-    version: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
+    version: Annotated[int, Field(ge=1, le=2**31 - 1), JSON_INTEGER] | None = None
 
 
 class RunSource(Input):
-    kind: Literal["run"] = "run"
+    kind: Literal["run"]
     run_id: uuid.UUID
 
 
 class ExecutionSource(Input):
-    kind: Literal["execution"] = "execution"
+    kind: Literal["execution"]
     execution_id: uuid.UUID
 
 
 class ContentSource(Input):
-    kind: Literal["content"] = "content"
+    kind: Literal["content"]
     content: Annotated[str, Field(min_length=1, max_length=MAX_INLINE_CHARS)]
     content_type: Literal["markdown", "html"] = "markdown"
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from athanor.core.schemas import Input
+from athanor.core.schemas import JSON_INTEGER, Input
 from athanor.storage.models import PreviewStatus, UploadStatus, Visibility
 
 BucketName = Annotated[
@@ -18,7 +18,8 @@ BucketName = Annotated[
     ),
 ]
 FilePath = Annotated[str, Field(min_length=1, max_length=1024, examples=["reports/2026/summary.md"])]
-Bytes = Annotated[int, Field(ge=0, le=2**62)]
+# 2**53: JSON numbers above it are not exact in every client.
+Bytes = Annotated[int, Field(ge=0, le=2**53), JSON_INTEGER]
 
 
 class BucketCreate(Input):
@@ -97,8 +98,10 @@ class FileMove(Input):
 
 
 class LinkCreate(Input):
-    expires_in: Annotated[int, Field(ge=60, description="Seconds the link stays valid")] = 3600
-    version: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
+    expires_in: Annotated[
+        int, Field(ge=60, le=2**31 - 1, description="Seconds the link stays valid"), JSON_INTEGER
+    ] = 3600
+    version: Annotated[int, Field(ge=1, le=2**31 - 1), JSON_INTEGER] | None = None
     download: bool = False
 
 
@@ -110,7 +113,7 @@ class LinkRead(BaseModel):
 class UploadCreate(Input):
     bucket: BucketName
     path: FilePath
-    size: Annotated[int, Field(ge=0, le=2**62, description="The whole file's size in bytes")]
+    size: Annotated[int, Field(ge=0, le=2**53, description="The whole file's size in bytes"), JSON_INTEGER]
     content_type: Annotated[str, Field(max_length=127)] | None = None
 
 

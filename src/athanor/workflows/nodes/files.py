@@ -42,7 +42,9 @@ async def _export(context: NodeContext) -> Outcome:
     config = context.config
     body = ExportCreate(
         source=ContentSource(
-            content=str(config["content"]), content_type=config.get("content_type", "markdown")
+            kind="content",
+            content=str(config["content"]),
+            content_type=config.get("content_type", "markdown"),
         ),
         format=ExportFormat(config["format"]) if config.get("format") else None,
         template=config.get("template") or None,
