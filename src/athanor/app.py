@@ -30,8 +30,8 @@ from athanor.levels.router import router as levels_router
 from athanor.ops.router import router as ops_router
 from athanor.runtime import Runtime, build_runtime
 from athanor.settings import Settings, get_settings
-from athanor.storage.router import is_streamed_upload
-from athanor.storage.router import router as storage_router
+from athanor.storage.api import is_streamed_upload
+from athanor.storage.api import router as storage_router
 from athanor.tenancy.router import router as tenancy_router
 from athanor.wallet.router import router as wallet_router
 from athanor.webui import mount_web_ui

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from athanor.exports.cli import export as export_command
 from athanor.settings import ConfigurationError, Environment, Settings, get_settings
 
 app = typer.Typer(help="Athanor: run AI products for many tenants.", no_args_is_help=True)
@@ -234,6 +235,8 @@ def openapi(
     output.write_text(render_spec(_settings()))
     console.print(f"[green]Wrote {output}[/green]")
 
+
+app.command("export")(export_command)
 
 keys_app = typer.Typer(help="Encryption keys that seal provider credentials.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")

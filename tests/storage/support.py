@@ -32,7 +32,9 @@ async def put(
     )
 
 
-async def stored(client: httpx.AsyncClient, member: Member, path: str, data: bytes, **options: Any) -> dict[str, Any]:
+async def stored(
+    client: httpx.AsyncClient, member: Member, path: str, data: bytes, **options: Any
+) -> dict[str, Any]:
     response = await put(client, member, path, data, **options)
     assert response.status_code in (200, 201), response.text
     body: dict[str, Any] = response.json()
@@ -40,7 +42,9 @@ async def stored(client: httpx.AsyncClient, member: Member, path: str, data: byt
 
 
 async def content(client: httpx.AsyncClient, member: Member, file_id: str, **params: Any) -> bytes:
-    response = await client.get(f"/api/storage/files/{file_id}/content", params=params, headers=member.headers)
+    response = await client.get(
+        f"/api/storage/files/{file_id}/content", params=params, headers=member.headers
+    )
     assert response.status_code == 200, response.text
     return response.content
 

@@ -60,7 +60,10 @@ async def test_etag_revalidation_and_caching_headers(client: httpx.AsyncClient, 
 
     pinned = await client.get(url, params={"version": 1, "download": True}, headers=owner.headers)
     assert "immutable" in pinned.headers["cache-control"]
-    assert pinned.headers["content-disposition"] == "attachment; filename=\"digits.txt\"; filename*=UTF-8''digits.txt"
+    assert (
+        pinned.headers["content-disposition"]
+        == "attachment; filename=\"digits.txt\"; filename*=UTF-8''digits.txt"
+    )
 
 
 async def test_a_signed_link_opens_without_signing_in_until_it_expires(
@@ -93,9 +96,13 @@ async def test_a_signed_link_opens_without_signing_in_until_it_expires(
 
 async def test_a_link_to_a_deleted_file_stops_working(client: httpx.AsyncClient, owner: Member) -> None:
     body = await stored(client, owner, "gone.txt", b"bye")
-    made = (await client.post(f"/api/storage/files/{body['id']}/links", json={}, headers=owner.headers)).json()
+    made = (
+        await client.post(f"/api/storage/files/{body['id']}/links", json={}, headers=owner.headers)
+    ).json()
     await client.delete(f"/api/storage/files/{body['id']}", headers=owner.headers)
-    assert_problem(await client.get(made["url"].removeprefix("https://athanor.test")), 403, "storage.link_invalid")
+    assert_problem(
+        await client.get(made["url"].removeprefix("https://athanor.test")), 403, "storage.link_invalid"
+    )
 
 
 async def test_public_files_are_served_to_anyone_through_the_cdn_address(
@@ -114,5 +121,9 @@ async def test_public_files_are_served_to_anyone_through_the_cdn_address(
 
     private = await stored(client, owner, "css/main.css", b"secret")
     assert private["public_url"] is None
-    assert_problem(await client.get("/api/storage/public/acme/files/css/main.css"), 404, "storage.file_not_found")
-    assert_problem(await client.get("/api/storage/public/nobody/site/css/main.css"), 404, "storage.file_not_found")
+    assert_problem(
+        await client.get("/api/storage/public/acme/files/css/main.css"), 404, "storage.file_not_found"
+    )
+    assert_problem(
+        await client.get("/api/storage/public/nobody/site/css/main.css"), 404, "storage.file_not_found"
+    )

@@ -64,7 +64,9 @@ async def test_overwriting_keeps_every_version_and_an_old_one_can_be_restored(
     assert [(v["number"], v["size"], v["current"]) for v in versions] == [(2, 20, True), (1, 11, False)]
     assert await content(client, owner, first["id"], version=1) == b"first draft"
 
-    restored = await client.post(f"/api/storage/files/{first['id']}/versions/1/restore", headers=owner.headers)
+    restored = await client.post(
+        f"/api/storage/files/{first['id']}/versions/1/restore", headers=owner.headers
+    )
     assert restored.status_code == 200
     assert restored.json()["version"] == 3
     assert await content(client, owner, first["id"]) == b"first draft"
@@ -136,7 +138,9 @@ async def test_listing_sorts_and_pages_with_a_cursor(client: httpx.AsyncClient, 
     third = await listing(client, owner, sort="size", order="desc", limit=2, cursor=second["next_cursor"])
     assert [item["size"] for item in second["items"] + third["items"]] == [3, 2, 1]
     assert third["next_cursor"] is None
-    broken = await client.get("/api/storage/buckets/files/files", params={"cursor": "bm9wZQ"}, headers=owner.headers)
+    broken = await client.get(
+        "/api/storage/buckets/files/files", params={"cursor": "bm9wZQ"}, headers=owner.headers
+    )
     assert_problem(broken, 422, "storage.invalid_cursor")
 
 
@@ -144,7 +148,9 @@ async def test_move_rename_and_copy(client: httpx.AsyncClient, owner: Member) ->
     original = await stored(client, owner, "inbox/letter.txt", b"Dear reader")
     await stored(client, owner, "archive/taken.txt", b"occupied")
     moved = await client.patch(
-        f"/api/storage/files/{original['id']}", json={"path": "archive/letter-2026.txt"}, headers=owner.headers
+        f"/api/storage/files/{original['id']}",
+        json={"path": "archive/letter-2026.txt"},
+        headers=owner.headers,
     )
     assert moved.status_code == 200
     assert moved.json()["name"] == "letter-2026.txt"
@@ -167,7 +173,9 @@ async def test_deleted_files_are_restorable_until_purged_then_their_bytes_go(
 ) -> None:
     kept = await stored(client, owner, "kept.txt", b"kept")
     doomed = await stored(client, owner, "doomed.txt", b"doomed content")
-    assert (await client.delete(f"/api/storage/files/{doomed['id']}", headers=owner.headers)).status_code == 204
+    assert (
+        await client.delete(f"/api/storage/files/{doomed['id']}", headers=owner.headers)
+    ).status_code == 204
     assert [item["name"] for item in (await listing(client, owner))["items"]] == ["kept.txt"]
     assert [item["name"] for item in (await listing(client, owner, deleted=True))["items"]] == ["doomed.txt"]
     gone = await client.get(f"/api/storage/files/{doomed['id']}/content", headers=owner.headers)
@@ -190,7 +198,9 @@ async def test_deleted_files_are_restorable_until_purged_then_their_bytes_go(
     assert await content(client, owner, kept["id"]) == b"kept"
 
 
-async def test_purge_keeps_content_another_file_still_uses(runtime: Runtime, client: httpx.AsyncClient, owner: Member) -> None:
+async def test_purge_keeps_content_another_file_still_uses(
+    runtime: Runtime, client: httpx.AsyncClient, owner: Member
+) -> None:
     shared = await stored(client, owner, "one.txt", b"shared")
     other = await stored(client, owner, "two.txt", b"shared")
     await client.delete(f"/api/storage/files/{shared['id']}", headers=owner.headers)
@@ -202,17 +212,23 @@ async def test_purge_keeps_content_another_file_still_uses(runtime: Runtime, cli
     assert await content(client, owner, other["id"]) == b"shared"
 
 
-async def test_another_tenant_sees_none_of_it(client: httpx.AsyncClient, owner: Member, runtime: Runtime) -> None:
+async def test_another_tenant_sees_none_of_it(
+    client: httpx.AsyncClient, owner: Member, runtime: Runtime
+) -> None:
     secret = await stored(client, owner, "secret.txt", b"ours")
     stranger = await make_member(runtime, "eve@example.com", tenant_name="Other")
     for path in (f"/api/storage/files/{secret['id']}", f"/api/storage/files/{secret['id']}/content"):
         assert_problem(await client.get(path, headers=stranger.headers), 404, "storage.file_not_found")
     assert_problem(
-        await client.get("/api/storage/buckets/files/files", headers=stranger.headers), 404, "storage.bucket_not_found"
+        await client.get("/api/storage/buckets/files/files", headers=stranger.headers),
+        404,
+        "storage.bucket_not_found",
     )
 
 
-async def test_viewers_read_but_do_not_write(client: httpx.AsyncClient, owner: Member, runtime: Runtime) -> None:
+async def test_viewers_read_but_do_not_write(
+    client: httpx.AsyncClient, owner: Member, runtime: Runtime
+) -> None:
     from athanor.tenancy.models import Role
 
     await stored(client, owner, "report.txt", b"numbers")
@@ -238,5 +254,7 @@ async def test_buckets_are_managed_by_admins_and_deleted_only_when_empty(
     await stored(client, owner, "x.txt", b"12345", bucket="media")
     assert (await client.get("/api/storage/buckets/media", headers=owner.headers)).json()["used_bytes"] == 5
     assert_problem(
-        await client.delete("/api/storage/buckets/media", headers=owner.headers), 409, "storage.bucket_not_empty"
+        await client.delete("/api/storage/buckets/media", headers=owner.headers),
+        409,
+        "storage.bucket_not_empty",
     )

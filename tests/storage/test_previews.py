@@ -45,7 +45,9 @@ async def test_an_image_gets_a_thumbnail(client: httpx.AsyncClient, owner: Membe
         assert thumbnail.size == (480, 270)
 
 
-async def test_a_pdf_preview_is_its_first_page(client: httpx.AsyncClient, owner: Member, runtime: Runtime) -> None:
+async def test_a_pdf_preview_is_its_first_page(
+    client: httpx.AsyncClient, owner: Member, runtime: Runtime
+) -> None:
     pdf = io.BytesIO()
     Image.new("RGB", (600, 800), (255, 255, 255)).save(pdf, format="PDF")
     body = await stored(client, owner, "docs/page.pdf", pdf.getvalue())
@@ -64,14 +66,20 @@ async def test_text_and_json_get_their_opening_as_text(
     data = await stored(client, owner, "data.json", b'{"b":1,"a":[1,2]}')
     assert await _preview_of(runtime, owner, notes) == PreviewStatus.READY
     assert await _preview_of(runtime, owner, data) == PreviewStatus.READY
-    notes_preview = (await client.get(f"/api/storage/files/{notes['id']}", headers=owner.headers)).json()["preview"]
+    notes_preview = (await client.get(f"/api/storage/files/{notes['id']}", headers=owner.headers)).json()[
+        "preview"
+    ]
     assert notes_preview["text"].startswith("# Plan\n\n- step")
     assert len(notes_preview["text"]) == 4096
-    data_preview = (await client.get(f"/api/storage/files/{data['id']}", headers=owner.headers)).json()["preview"]
+    data_preview = (await client.get(f"/api/storage/files/{data['id']}", headers=owner.headers)).json()[
+        "preview"
+    ]
     assert data_preview["text"] == '{\n  "b": 1,\n  "a": [\n    1,\n    2\n  ]\n}'
 
 
-async def test_content_without_a_preview_says_so(client: httpx.AsyncClient, owner: Member, runtime: Runtime) -> None:
+async def test_content_without_a_preview_says_so(
+    client: httpx.AsyncClient, owner: Member, runtime: Runtime
+) -> None:
     archive = await stored(client, owner, "backup.gz", b"\x1f\x8b\x08\x00" + bytes(100))
     broken = await stored(client, owner, "broken.png", b"\x89PNG\r\n\x1a\n" + b"not really")
     assert await _preview_of(runtime, owner, archive) == PreviewStatus.NONE

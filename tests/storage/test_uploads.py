@@ -75,11 +75,15 @@ async def test_an_interrupted_upload_is_completed_later(client: httpx.AsyncClien
 async def test_an_aborted_upload_takes_no_more_parts(client: httpx.AsyncClient, owner: Member) -> None:
     upload = (
         await client.post(
-            "/api/storage/uploads", json={"bucket": BUCKET, "path": "x.bin", "size": 10}, headers=owner.headers
+            "/api/storage/uploads",
+            json={"bucket": BUCKET, "path": "x.bin", "size": 10},
+            headers=owner.headers,
         )
     ).json()
     base = f"/api/storage/uploads/{upload['id']}"
-    assert (await client.put(f"{base}/parts/1", content=b"0123456789", headers=owner.headers)).status_code == 200
+    assert (
+        await client.put(f"{base}/parts/1", content=b"0123456789", headers=owner.headers)
+    ).status_code == 200
     assert (await client.delete(base, headers=owner.headers)).status_code == 204
     assert_problem(await client.post(f"{base}/complete", headers=owner.headers), 409, "storage.upload_closed")
     assert (await listing(client, owner))["items"] == []
@@ -97,11 +101,16 @@ async def test_files_over_the_size_limit_are_refused_and_nothing_is_kept(
             yield b"y" * 512
 
     streamed = await client.put(
-        f"/api/storage/buckets/{BUCKET}/files", params={"path": "big.bin"}, content=no_length(), headers=owner.headers
+        f"/api/storage/buckets/{BUCKET}/files",
+        params={"path": "big.bin"},
+        content=no_length(),
+        headers=owner.headers,
     )
     assert_problem(streamed, 413, "storage.too_large")
     refused = await client.post(
-        "/api/storage/uploads", json={"bucket": BUCKET, "path": "big.bin", "size": 4096}, headers=owner.headers
+        "/api/storage/uploads",
+        json={"bucket": BUCKET, "path": "big.bin", "size": 4096},
+        headers=owner.headers,
     )
     assert_problem(refused, 413, "storage.too_large")
     assert (await listing(client, owner))["items"] == []
