@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import threading
 
-import pypdfium2  # type: ignore[import-untyped]
+import pypdfium2
 from PIL.Image import Image as Picture
 
 from athanor.core.i18n import _
