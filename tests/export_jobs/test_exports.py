@@ -83,7 +83,6 @@ async def test_a_markdown_file_exported_to_epub_on_a_worker(
     )
     assert queued.status_code == 202, queued.text
     assert queued.json()["status"] == "queued"
-    assert queued.json()["title"] == "guide"
     job = await _finished(client, owner, queued.json()["id"])
     assert job["status"] == "succeeded", job
     assert (job["progress"], job["stage"], job["attempts"]) == (1.0, "done", 1)
@@ -93,12 +92,14 @@ async def test_a_markdown_file_exported_to_epub_on_a_worker(
     download = await client.get(f"/api/exports/{job['id']}/download", headers=owner.headers)
     assert download.status_code == 200
     assert download.content[:2] == b"PK"
-    assert download.headers["content-disposition"].startswith('attachment; filename="guide.epub"')
+    # The front matter's title names the document and its file.
+    assert job["title"] == "Field Guide"
+    assert download.headers["content-disposition"].startswith('attachment; filename="Field Guide.epub"')
     assert len(download.content) == job["size"]
     saved = (await client.get(f"/api/storage/files/{job['file_id']}", headers=owner.headers)).json()
     assert (saved["bucket"], saved["path"], saved["content_type"]) == (
         "exports",
-        "guide.epub",
+        "Field Guide.epub",
         "application/epub+zip",
     )
 

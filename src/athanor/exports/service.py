@@ -122,12 +122,6 @@ async def _check_source(
     return SourceKind.EXECUTION, source.execution_id, None
 
 
-async def _default_title(session: AsyncSession, kind: SourceKind, source_id: uuid.UUID | None) -> str:
-    if kind is SourceKind.FILE and source_id is not None:
-        return (await storage.get_file(session, source_id)).name.rsplit(".", 1)[0]
-    return ""
-
-
 async def create_job(session: AsyncSession, body: ExportCreate, *, user_id: uuid.UUID) -> ExportJob:
     """A queued export; the caller enqueues it once this commits."""
     settings = await defaults(session)
@@ -138,8 +132,8 @@ async def create_job(session: AsyncSession, body: ExportCreate, *, user_id: uuid
     job = ExportJob(
         tenant_id=_tenant_id(session),
         user_id=user_id,
-        # An empty title is filled from the document (its front matter or first heading).
-        title=body.title or await _default_title(session, kind, source_id),
+        # Without one, the document names itself (front matter, file name, first heading).
+        title=body.title or "",
         source_kind=kind,
         source_id=source_id,
         source_version=version,
