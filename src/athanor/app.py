@@ -14,6 +14,7 @@ from athanor import __version__
 from athanor.access.router import me_router
 from athanor.access.router import router as auth_router
 from athanor.admin.router import router as admin_router
+from athanor.analytics.router import router as analytics_router
 from athanor.apidocs import mount_api_docs
 from athanor.apikeys.router import router as apikeys_router
 from athanor.audit.router import router as audit_router
@@ -56,6 +57,7 @@ ROUTERS = (
     workflows_router,
     storage_router,
     exports_router,
+    analytics_router,
 )
 
 

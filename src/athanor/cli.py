@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from athanor.analytics.cli import analytics_app
 from athanor.exports.cli import export as export_command
 from athanor.settings import ConfigurationError, Environment, Settings, get_settings
 
@@ -240,6 +241,7 @@ app.command("export")(export_command)
 
 keys_app = typer.Typer(help="Encryption keys that seal provider credentials.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+app.add_typer(analytics_app, name="analytics")
 
 
 @keys_app.command("rotate")

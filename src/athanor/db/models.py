@@ -1,5 +1,6 @@
 """Imports every table so metadata is complete for migrations and tests."""
 
+from athanor.analytics.models import RollupWatermark, UsageRollup, WorkflowRollup
 from athanor.apikeys.models import ApiKey, ApiKeySecret
 from athanor.audit.models import AuditChainHead, AuditEvent
 from athanor.auth.models import AuthSession, OneTimeToken, User
@@ -72,6 +73,7 @@ __all__ = [
     "ProviderConnection",
     "QualityEvaluation",
     "QueueMetric",
+    "RollupWatermark",
     "StoredFile",
     "TaskFailure",
     "TaskReceipt",
@@ -79,6 +81,7 @@ __all__ = [
     "TokenLot",
     "Upload",
     "UploadPart",
+    "UsageRollup",
     "User",
     "WalletAccount",
     "WalletHold",
@@ -87,6 +90,7 @@ __all__ = [
     "WorkerEvent",
     "WorkerMetric",
     "Workflow",
+    "WorkflowRollup",
     "WorkflowRun",
     "WorkflowTemplate",
     "WorkflowTrigger",

@@ -29,6 +29,7 @@ class Permission(StrEnum):
     WORKFLOWS_WRITE = "workflows:write"
     FILES_READ = "files:read"
     FILES_WRITE = "files:write"
+    ANALYTICS_READ = "analytics:read"
 
 
 class Scope(StrEnum):
@@ -69,6 +70,7 @@ _ADMIN = _MEMBER | {
     Permission.PROVIDERS_MANAGE,
     Permission.LEVELS_MANAGE,
     Permission.WALLET_MANAGE,
+    Permission.ANALYTICS_READ,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -15,6 +15,7 @@ TASK_MODULES = [
     "athanor.workflows.tasks",
     "athanor.storage.tasks",
     "athanor.exports.tasks",
+    "athanor.analytics.tasks",
 ]
 __all__ = ["QUEUES", "celery_app", "create_celery"]
 
@@ -72,6 +73,7 @@ def create_celery(settings: Settings | None = None) -> Celery:
             # Files deleted past their retention, unreferenced content, abandoned uploads.
             "purge-storage": {"task": "athanor.storage.purge", "schedule": 3600.0},
             "sweep-exports": {"task": "athanor.exports.sweep", "schedule": 300.0},
+            "fold-analytics": {"task": "athanor.analytics.fold", "schedule": 60.0},
         },
     )
     if broker.startswith("memory"):

@@ -499,6 +499,91 @@ export type AzureProviderUpdate = {
 };
 
 /**
+ * Backtest
+ */
+export type Backtest = {
+    /**
+     * Holdout Days
+     */
+    holdout_days: number;
+    /**
+     * Mae
+     */
+    mae: number;
+    /**
+     * Mape
+     */
+    mape: number | null;
+};
+
+/**
+ * BucketCreate
+ */
+export type BucketCreate = {
+    /**
+     * Description
+     */
+    description?: string;
+    /**
+     * Name
+     *
+     * 3 to 63 lowercase letters, digits and hyphens
+     */
+    name: string;
+    /**
+     * Quota Bytes
+     */
+    quota_bytes?: number | null;
+    visibility?: Visibility;
+};
+
+/**
+ * BucketRead
+ */
+export type BucketRead = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Quota Bytes
+     */
+    quota_bytes: number | null;
+    /**
+     * Used Bytes
+     */
+    used_bytes: number;
+    visibility: Visibility;
+};
+
+/**
+ * BucketUpdate
+ */
+export type BucketUpdate = {
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Quota Bytes
+     */
+    quota_bytes?: number | null;
+    visibility?: Visibility | null;
+};
+
+/**
  * ChainReportRead
  */
 export type ChainReportRead = {
@@ -619,6 +704,38 @@ export type CommonOptions = {
     headers?: {
         [key: string]: string;
     };
+};
+
+/**
+ * ContentSource
+ */
+export type ContentSource = {
+    /**
+     * Content
+     */
+    content: string;
+    /**
+     * Content Type
+     */
+    content_type?: 'markdown' | 'html';
+    /**
+     * Kind
+     */
+    kind: 'content';
+};
+
+/**
+ * DayValue
+ */
+export type DayValue = {
+    /**
+     * Day
+     */
+    day: string;
+    /**
+     * Value
+     */
+    value: number;
 };
 
 /**
@@ -1012,7 +1129,7 @@ export type EngineDetail = {
     /**
      * Versions
      */
-    versions: Array<VersionRead>;
+    versions: Array<AthanorEnginesSchemasVersionRead>;
 };
 
 /**
@@ -1239,7 +1356,7 @@ export type ExecutionDetail = {
      * Quality Score
      */
     quality_score: number | null;
-    source: ExecutionSource;
+    source: ExecutionSourceOutput;
     status: ExecutionStatus;
     /**
      * Stream
@@ -1323,7 +1440,7 @@ export type ExecutionRead = {
      * Quality Score
      */
     quality_score: number | null;
-    source: ExecutionSource;
+    source: ExecutionSourceOutput;
     status: ExecutionStatus;
     /**
      * Stream
@@ -1376,12 +1493,159 @@ export type ExecutionResult = {
 /**
  * ExecutionSource
  */
-export type ExecutionSource = 'api' | 'gateway' | 'playground' | 'workflow';
+export type ExecutionSourceOutput = 'api' | 'gateway' | 'playground' | 'workflow';
 
 /**
  * ExecutionStatus
  */
 export type ExecutionStatus = 'running' | 'succeeded' | 'failed';
+
+/**
+ * ExportCreate
+ */
+export type ExportCreate = {
+    /**
+     * Default: the tenant's export settings
+     */
+    format?: ExportFormat | null;
+    /**
+     * Source
+     */
+    source: ({
+        kind: 'file';
+    } & FileSource) | ({
+        kind: 'run';
+    } & RunSource) | ({
+        kind: 'execution';
+    } & AthanorExportsSchemasExecutionSource) | ({
+        kind: 'content';
+    } & ContentSource);
+    /**
+     * Template
+     *
+     * A built-in or tenant template; default: settings
+     */
+    template?: string | null;
+    /**
+     * Title
+     */
+    title?: string | null;
+};
+
+/**
+ * ExportDefaults
+ *
+ * What a new export uses unless it says otherwise, and where results are saved.
+ */
+export type ExportDefaults = {
+    /**
+     * Bucket
+     */
+    bucket?: string;
+    /**
+     * Folder
+     */
+    folder?: string;
+    format?: ExportFormat;
+    /**
+     * Template
+     */
+    template?: string;
+};
+
+/**
+ * ExportError
+ */
+export type ExportError = {
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Message
+     */
+    message: string;
+};
+
+/**
+ * ExportFormat
+ */
+export type ExportFormat = 'pdf' | 'epub' | 'docx' | 'html' | 'markdown' | 'text';
+
+/**
+ * ExportRead
+ */
+export type ExportRead = {
+    /**
+     * Attempts
+     */
+    attempts: number;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Duration Ms
+     */
+    duration_ms: number | null;
+    error: ExportError | null;
+    /**
+     * File Id
+     */
+    file_id: string | null;
+    /**
+     * File Version
+     */
+    file_version: number | null;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    format: ExportFormat;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Preview Pages
+     */
+    preview_pages: number;
+    /**
+     * Progress
+     */
+    progress: number;
+    /**
+     * Size
+     */
+    size: number | null;
+    /**
+     * Source Id
+     */
+    source_id: string | null;
+    source_kind: SourceKind;
+    /**
+     * Stage
+     */
+    stage: string;
+    /**
+     * Started At
+     */
+    started_at: string | null;
+    status: ExportStatus;
+    /**
+     * Template
+     */
+    template: string;
+    /**
+     * Title
+     */
+    title: string;
+};
+
+/**
+ * ExportStatus
+ */
+export type ExportStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /**
  * FailureKind
@@ -1410,6 +1674,189 @@ export type FieldChange = {
      * Field
      */
     field: string;
+};
+
+/**
+ * FileListing
+ */
+export type FileListing = {
+    /**
+     * Folder
+     */
+    folder: string;
+    /**
+     * Folders
+     */
+    folders: Array<string>;
+    /**
+     * Items
+     */
+    items: Array<FileRead>;
+    /**
+     * Next Cursor
+     *
+     * Pass as `cursor` to get the next page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * FileMove
+ *
+ * Move or rename; `bucket` defaults to the file's own.
+ */
+export type FileMove = {
+    /**
+     * Bucket
+     */
+    bucket?: string | null;
+    /**
+     * Path
+     */
+    path: string;
+};
+
+/**
+ * FileRead
+ */
+export type FileRead = {
+    /**
+     * Bucket
+     */
+    bucket: string;
+    /**
+     * Content Type
+     */
+    content_type: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Deleted At
+     */
+    deleted_at: string | null;
+    /**
+     * Folder
+     */
+    folder: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Path
+     */
+    path: string;
+    preview: PreviewRead;
+    /**
+     * Public Url
+     */
+    public_url?: string | null;
+    /**
+     * Sha256
+     */
+    sha256: string;
+    /**
+     * Size
+     */
+    size: number;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    /**
+     * Version
+     */
+    version: number;
+    /**
+     * Version Count
+     */
+    version_count: number;
+};
+
+/**
+ * FileSource
+ */
+export type FileSource = {
+    /**
+     * File Id
+     */
+    file_id: string;
+    /**
+     * Kind
+     */
+    kind: 'file';
+    /**
+     * Version
+     */
+    version?: number | null;
+};
+
+/**
+ * FontFamily
+ *
+ * The families Typst embeds, so a PDF looks the same on every server; the other
+ * formats name them first and fall back to look-alikes the reader has.
+ */
+export type FontFamily = 'Libertinus Serif' | 'New Computer Modern' | 'DejaVu Sans Mono';
+
+/**
+ * ForecastPoint
+ */
+export type ForecastPoint = {
+    /**
+     * Day
+     */
+    day: string;
+    /**
+     * Lower 80
+     */
+    lower_80: number;
+    /**
+     * Lower 95
+     */
+    lower_95: number;
+    /**
+     * Upper 80
+     */
+    upper_80: number;
+    /**
+     * Upper 95
+     */
+    upper_95: number;
+    /**
+     * Value
+     */
+    value: number;
+};
+
+/**
+ * ForecastRead
+ */
+export type ForecastRead = {
+    backtest: Backtest | null;
+    /**
+     * History
+     */
+    history: Array<DayValue>;
+    /**
+     * Horizon Days
+     */
+    horizon_days: number;
+    /**
+     * Method
+     */
+    method: string;
+    metric: Metric;
+    /**
+     * Points
+     */
+    points: Array<ForecastPoint>;
 };
 
 /**
@@ -1569,6 +2016,11 @@ export type ImpersonationRead = {
 };
 
 /**
+ * Interval
+ */
+export type Interval = 'hour' | 'day' | 'total';
+
+/**
  * InvitationAccept
  */
 export type InvitationAccept = {
@@ -1642,6 +2094,76 @@ export type JsonSchemaFormat = {
     schema?: {
         [key: string]: unknown;
     };
+};
+
+/**
+ * Layout
+ *
+ * `header_text` and `footer_text` may hold `{title}` and `{author}`.
+ */
+export type Layout = {
+    /**
+     * Accent Color
+     */
+    accent_color?: string;
+    body_font?: FontFamily;
+    /**
+     * Chapter Page Breaks
+     */
+    chapter_page_breaks?: boolean;
+    /**
+     * Cover
+     */
+    cover?: boolean;
+    /**
+     * Description
+     */
+    description?: string;
+    /**
+     * Font Size
+     *
+     * Body text size in points
+     */
+    font_size?: number;
+    /**
+     * Footer Text
+     */
+    footer_text?: string;
+    /**
+     * Header Text
+     */
+    header_text?: string;
+    heading_font?: FontFamily;
+    /**
+     * Justify
+     */
+    justify?: boolean;
+    /**
+     * Line Height
+     *
+     * Line spacing as a multiple of the font size
+     */
+    line_height?: number;
+    margins?: Margins;
+    mono_font?: FontFamily;
+    page_number_position?: PageNumberPosition;
+    /**
+     * Page Numbers
+     */
+    page_numbers?: boolean;
+    page_size?: PageSize;
+    /**
+     * Title Page
+     */
+    title_page?: boolean;
+    /**
+     * Toc
+     */
+    toc?: boolean;
+    /**
+     * Toc Depth
+     */
+    toc_depth?: number;
 };
 
 /**
@@ -1809,6 +2331,40 @@ export type LevelUpdate = {
 };
 
 /**
+ * LinkCreate
+ */
+export type LinkCreate = {
+    /**
+     * Download
+     */
+    download?: boolean;
+    /**
+     * Expires In
+     *
+     * Seconds the link stays valid
+     */
+    expires_in?: number;
+    /**
+     * Version
+     */
+    version?: number | null;
+};
+
+/**
+ * LinkRead
+ */
+export type LinkRead = {
+    /**
+     * Expires At
+     */
+    expires_at: string;
+    /**
+     * Url
+     */
+    url: string;
+};
+
+/**
  * LoginRequest
  */
 export type LoginRequest = {
@@ -1824,6 +2380,28 @@ export type LoginRequest = {
      * Tenant Id
      */
     tenant_id?: string | null;
+};
+
+/**
+ * Margins
+ */
+export type Margins = {
+    /**
+     * Bottom
+     */
+    bottom?: number;
+    /**
+     * Left
+     */
+    left?: number;
+    /**
+     * Right
+     */
+    right?: number;
+    /**
+     * Top
+     */
+    top?: number;
 };
 
 /**
@@ -1928,6 +2506,11 @@ export type MessageIn = {
      */
     tool_calls?: Array<ToolCallIn> | null;
 };
+
+/**
+ * Metric
+ */
+export type Metric = 'tokens' | 'cost';
 
 /**
  * MetricFigures
@@ -2543,6 +3126,16 @@ export type OpenAiProviderUpdate = {
 };
 
 /**
+ * PageNumberPosition
+ */
+export type PageNumberPosition = 'footer-center' | 'footer-right' | 'header-right';
+
+/**
+ * PageSize
+ */
+export type PageSize = 'a4' | 'a5' | 'letter' | 'trade';
+
+/**
  * Page[AdminTenantRead]
  */
 export type PageAdminTenantRead = {
@@ -2662,6 +3255,22 @@ export type PageExecutionRead = {
      * Items
      */
     items: Array<ExecutionRead>;
+    /**
+     * Next Cursor
+     *
+     * Pass as `cursor` to get the next page
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * Page[ExportRead]
+ */
+export type PageExportRead = {
+    /**
+     * Items
+     */
+    items: Array<ExportRead>;
     /**
      * Next Cursor
      *
@@ -2837,6 +3446,24 @@ export type Parameters = {
 };
 
 /**
+ * PartRead
+ */
+export type PartRead = {
+    /**
+     * Number
+     */
+    number: number;
+    /**
+     * Sha256
+     */
+    sha256: string;
+    /**
+     * Size
+     */
+    size: number;
+};
+
+/**
  * PlainFormat
  */
 export type PlainFormat = {
@@ -2895,6 +3522,26 @@ export type Position = {
      */
     y: number;
 };
+
+/**
+ * PreviewRead
+ */
+export type PreviewRead = {
+    /**
+     * Image Url
+     */
+    image_url?: string | null;
+    status: PreviewStatus;
+    /**
+     * Text
+     */
+    text?: string | null;
+};
+
+/**
+ * PreviewStatus
+ */
+export type PreviewStatus = 'pending' | 'ready' | 'none' | 'failed';
 
 /**
  * PriceOverrideRead
@@ -3602,9 +4249,49 @@ export type RunRead = {
 };
 
 /**
+ * RunSource
+ */
+export type RunSource = {
+    /**
+     * Kind
+     */
+    kind: 'run';
+    /**
+     * Run Id
+     */
+    run_id: string;
+};
+
+/**
  * RunStatus
  */
 export type RunStatus = 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
+
+/**
+ * RunwayRead
+ */
+export type RunwayRead = {
+    /**
+     * Available Tokens
+     */
+    available_tokens: number;
+    /**
+     * Burn Tokens Per Day
+     */
+    burn_tokens_per_day: number;
+    /**
+     * Days Left
+     */
+    days_left: number | null;
+    /**
+     * Runs Out On
+     */
+    runs_out_on: string | null;
+    /**
+     * Window Days
+     */
+    window_days: number;
+};
 
 /**
  * SchemaFormat
@@ -3642,6 +4329,16 @@ export type SessionRead = {
     tenant_id: string | null;
     user: UserRead;
 };
+
+/**
+ * SortKey
+ */
+export type SortKey = 'name' | 'size' | 'updated_at' | 'created_at';
+
+/**
+ * SourceKind
+ */
+export type SourceKind = 'file' | 'run' | 'execution' | 'content';
 
 /**
  * StatementLine
@@ -3815,35 +4512,18 @@ export type TaskFailureRead = {
 };
 
 /**
- * TemplateRead
+ * TemplateCreate
  */
-export type TemplateRead = {
-    /**
-     * Category
-     */
-    category: string;
-    /**
-     * Definition
-     */
-    definition: {
-        [key: string]: unknown;
-    };
+export type TemplateCreate = {
     /**
      * Description
      */
-    description: string;
-    /**
-     * Id
-     */
-    id: string;
+    description?: string;
+    layout: Layout;
     /**
      * Name
      */
     name: string;
-    /**
-     * Shared
-     */
-    shared: boolean;
     /**
      * Slug
      */
@@ -3872,6 +4552,21 @@ export type TemplateUse = {
      * Slug
      */
     slug: string;
+};
+
+/**
+ * TemplateWrite
+ */
+export type TemplateWrite = {
+    /**
+     * Description
+     */
+    description?: string;
+    layout: Layout;
+    /**
+     * Name
+     */
+    name: string;
 };
 
 /**
@@ -3924,6 +4619,7 @@ export type TenantSettings = {
      * Default Language
      */
     default_language?: 'en' | 'es' | 'ar';
+    exports?: ExportDefaults;
     routing_strategy?: Strategy | null;
     theme?: Theme;
 };
@@ -4261,6 +4957,85 @@ export type TriggerRead = {
 };
 
 /**
+ * TypeFilter
+ */
+export type TypeFilter = 'image' | 'document' | 'text' | 'audio' | 'video' | 'archive' | 'other';
+
+/**
+ * UploadCreate
+ */
+export type UploadCreate = {
+    /**
+     * Bucket
+     *
+     * 3 to 63 lowercase letters, digits and hyphens
+     */
+    bucket: string;
+    /**
+     * Content Type
+     */
+    content_type?: string | null;
+    /**
+     * Path
+     */
+    path: string;
+    /**
+     * Size
+     *
+     * The whole file's size in bytes
+     */
+    size: number;
+};
+
+/**
+ * UploadRead
+ */
+export type UploadRead = {
+    /**
+     * Bucket
+     */
+    bucket: string;
+    /**
+     * Expires At
+     */
+    expires_at: string;
+    /**
+     * File Id
+     */
+    file_id: string | null;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Part Count
+     */
+    part_count: number;
+    /**
+     * Part Size
+     */
+    part_size: number;
+    /**
+     * Path
+     */
+    path: string;
+    /**
+     * Received
+     */
+    received: Array<PartRead>;
+    /**
+     * Size
+     */
+    size: number;
+    status: UploadStatus;
+};
+
+/**
+ * UploadStatus
+ */
+export type UploadStatus = 'open' | 'completed' | 'aborted';
+
+/**
  * Usage
  *
  * Where the member stands against a restriction; `limit` is null when unlimited.
@@ -4274,6 +5049,210 @@ export type Usage = {
      * Used
      */
     used: number;
+};
+
+/**
+ * UsageDimension
+ */
+export type UsageDimension = 'user' | 'engine' | 'model' | 'deployment' | 'level' | 'source';
+
+/**
+ * UsageFigures
+ */
+export type UsageFigures = {
+    /**
+     * Cached Tokens
+     */
+    cached_tokens: number;
+    /**
+     * Charged Tokens
+     */
+    charged_tokens: number;
+    /**
+     * Completion Tokens
+     */
+    completion_tokens: number;
+    /**
+     * Cost Nanos
+     */
+    cost_nanos: number;
+    /**
+     * Error Rate
+     */
+    error_rate: number;
+    /**
+     * Executions
+     */
+    executions: number;
+    /**
+     * Failed
+     */
+    failed: number;
+    /**
+     * Latency Ms Mean
+     */
+    latency_ms_mean: number | null;
+    /**
+     * Latency Ms P50
+     */
+    latency_ms_p50: number | null;
+    /**
+     * Latency Ms P95
+     */
+    latency_ms_p95: number | null;
+    /**
+     * Latency Ms P99
+     */
+    latency_ms_p99: number | null;
+    /**
+     * Margin Nanos
+     */
+    margin_nanos: number;
+    /**
+     * Prompt Tokens
+     */
+    prompt_tokens: number;
+    /**
+     * Provider Cost Nanos
+     */
+    provider_cost_nanos: number;
+    /**
+     * Total Tokens
+     */
+    total_tokens: number;
+    /**
+     * Ttft Ms P50
+     */
+    ttft_ms_p50: number | null;
+    /**
+     * Ttft Ms P95
+     */
+    ttft_ms_p95: number | null;
+};
+
+/**
+ * UsagePoint
+ */
+export type UsagePoint = {
+    /**
+     * Bucket At
+     */
+    bucket_at: string | null;
+    /**
+     * Cached Tokens
+     */
+    cached_tokens: number;
+    /**
+     * Charged Tokens
+     */
+    charged_tokens: number;
+    /**
+     * Completion Tokens
+     */
+    completion_tokens: number;
+    /**
+     * Cost Nanos
+     */
+    cost_nanos: number;
+    /**
+     * Error Rate
+     */
+    error_rate: number;
+    /**
+     * Executions
+     */
+    executions: number;
+    /**
+     * Failed
+     */
+    failed: number;
+    /**
+     * Key
+     */
+    key: string | null;
+    /**
+     * Latency Ms Mean
+     */
+    latency_ms_mean: number | null;
+    /**
+     * Latency Ms P50
+     */
+    latency_ms_p50: number | null;
+    /**
+     * Latency Ms P95
+     */
+    latency_ms_p95: number | null;
+    /**
+     * Latency Ms P99
+     */
+    latency_ms_p99: number | null;
+    /**
+     * Margin Nanos
+     */
+    margin_nanos: number;
+    /**
+     * Prompt Tokens
+     */
+    prompt_tokens: number;
+    /**
+     * Provider Cost Nanos
+     */
+    provider_cost_nanos: number;
+    /**
+     * Total Tokens
+     */
+    total_tokens: number;
+    /**
+     * Ttft Ms P50
+     */
+    ttft_ms_p50: number | null;
+    /**
+     * Ttft Ms P95
+     */
+    ttft_ms_p95: number | null;
+};
+
+/**
+ * UsageRead
+ */
+export type UsageRead = {
+    /**
+     * Quota Bytes
+     */
+    quota_bytes: number | null;
+    /**
+     * Stored Bytes
+     */
+    stored_bytes: number;
+    /**
+     * Tenant Bytes
+     */
+    tenant_bytes: number;
+    /**
+     * Used Bytes
+     */
+    used_bytes: number;
+};
+
+/**
+ * UsageReport
+ */
+export type UsageReport = {
+    /**
+     * End
+     */
+    end: string;
+    group_by: UsageDimension | null;
+    interval: Interval;
+    /**
+     * Points
+     */
+    points: Array<UsagePoint>;
+    /**
+     * Start
+     */
+    start: string;
+    total: UsageFigures;
 };
 
 /**
@@ -4329,64 +5308,6 @@ export type VersionDiff = {
 };
 
 /**
- * VersionRead
- */
-export type VersionRead = {
-    /**
-     * Created At
-     */
-    created_at: string;
-    /**
-     * Id
-     */
-    id: string;
-    /**
-     * Input Schema
-     */
-    input_schema: {
-        [key: string]: unknown;
-    };
-    /**
-     * Model
-     */
-    model: string;
-    /**
-     * Notes
-     */
-    notes: string;
-    /**
-     * Number
-     */
-    number: number;
-    /**
-     * Output Schema
-     */
-    output_schema: {
-        [key: string]: unknown;
-    } | null;
-    /**
-     * Parameters
-     */
-    parameters: {
-        [key: string]: unknown;
-    };
-    /**
-     * Prompt Template
-     */
-    prompt_template: string;
-    /**
-     * Published At
-     */
-    published_at: string | null;
-    routing_strategy: Strategy | null;
-    status: VersionStatus;
-    /**
-     * System Prompt
-     */
-    system_prompt: string;
-};
-
-/**
  * VersionSpec
  *
  * Everything a version defines; published versions never change.
@@ -4439,6 +5360,11 @@ export type VersionWrite = {
      */
     notes?: string;
 };
+
+/**
+ * Visibility
+ */
+export type Visibility = 'private' | 'public-read';
 
 /**
  * WalletRead
@@ -4772,6 +5698,151 @@ export type WorkflowDetail = {
 };
 
 /**
+ * WorkflowDimension
+ */
+export type WorkflowDimension = 'workflow' | 'user' | 'level';
+
+/**
+ * WorkflowFigures
+ */
+export type WorkflowFigures = {
+    /**
+     * Charged Tokens
+     */
+    charged_tokens: number;
+    /**
+     * Completion Tokens
+     */
+    completion_tokens: number;
+    /**
+     * Cost Nanos
+     */
+    cost_nanos: number;
+    /**
+     * Duration Ms P50
+     */
+    duration_ms_p50: number | null;
+    /**
+     * Duration Ms P95
+     */
+    duration_ms_p95: number | null;
+    /**
+     * Error Rate
+     */
+    error_rate: number;
+    /**
+     * Failed
+     */
+    failed: number;
+    /**
+     * Gate Evaluations
+     */
+    gate_evaluations: number;
+    /**
+     * Gate Pass Rate
+     */
+    gate_pass_rate: number | null;
+    /**
+     * Gate Passes
+     */
+    gate_passes: number;
+    /**
+     * Node Failures
+     */
+    node_failures: number;
+    /**
+     * Node Runs
+     */
+    node_runs: number;
+    /**
+     * Prompt Tokens
+     */
+    prompt_tokens: number;
+    /**
+     * Runs
+     */
+    runs: number;
+    /**
+     * Succeeded
+     */
+    succeeded: number;
+};
+
+/**
+ * WorkflowPoint
+ */
+export type WorkflowPoint = {
+    /**
+     * Bucket At
+     */
+    bucket_at: string | null;
+    /**
+     * Charged Tokens
+     */
+    charged_tokens: number;
+    /**
+     * Completion Tokens
+     */
+    completion_tokens: number;
+    /**
+     * Cost Nanos
+     */
+    cost_nanos: number;
+    /**
+     * Duration Ms P50
+     */
+    duration_ms_p50: number | null;
+    /**
+     * Duration Ms P95
+     */
+    duration_ms_p95: number | null;
+    /**
+     * Error Rate
+     */
+    error_rate: number;
+    /**
+     * Failed
+     */
+    failed: number;
+    /**
+     * Gate Evaluations
+     */
+    gate_evaluations: number;
+    /**
+     * Gate Pass Rate
+     */
+    gate_pass_rate: number | null;
+    /**
+     * Gate Passes
+     */
+    gate_passes: number;
+    /**
+     * Key
+     */
+    key: string | null;
+    /**
+     * Node Failures
+     */
+    node_failures: number;
+    /**
+     * Node Runs
+     */
+    node_runs: number;
+    /**
+     * Prompt Tokens
+     */
+    prompt_tokens: number;
+    /**
+     * Runs
+     */
+    runs: number;
+    /**
+     * Succeeded
+     */
+    succeeded: number;
+};
+
+/**
  * WorkflowRead
  */
 export type WorkflowRead = {
@@ -4811,6 +5882,27 @@ export type WorkflowRead = {
      * Updated At
      */
     updated_at: string;
+};
+
+/**
+ * WorkflowReport
+ */
+export type WorkflowReport = {
+    /**
+     * End
+     */
+    end: string;
+    group_by: WorkflowDimension | null;
+    interval: Interval;
+    /**
+     * Points
+     */
+    points: Array<WorkflowPoint>;
+    /**
+     * Start
+     */
+    start: string;
+    total: WorkflowFigures;
 };
 
 /**
@@ -4861,6 +5953,106 @@ export type WorkflowVersionRead = {
 };
 
 /**
+ * ExecutionSource
+ */
+export type AthanorEnginesModelsExecutionSource = 'api' | 'gateway' | 'playground' | 'workflow';
+
+/**
+ * VersionRead
+ */
+export type AthanorEnginesSchemasVersionRead = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Input Schema
+     */
+    input_schema: {
+        [key: string]: unknown;
+    };
+    /**
+     * Model
+     */
+    model: string;
+    /**
+     * Notes
+     */
+    notes: string;
+    /**
+     * Number
+     */
+    number: number;
+    /**
+     * Output Schema
+     */
+    output_schema: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Parameters
+     */
+    parameters: {
+        [key: string]: unknown;
+    };
+    /**
+     * Prompt Template
+     */
+    prompt_template: string;
+    /**
+     * Published At
+     */
+    published_at: string | null;
+    routing_strategy: Strategy | null;
+    status: VersionStatus;
+    /**
+     * System Prompt
+     */
+    system_prompt: string;
+};
+
+/**
+ * ExecutionSource
+ */
+export type AthanorExportsSchemasExecutionSource = {
+    /**
+     * Execution Id
+     */
+    execution_id: string;
+    /**
+     * Kind
+     */
+    kind: 'execution';
+};
+
+/**
+ * TemplateRead
+ */
+export type AthanorExportsSchemasTemplateRead = {
+    /**
+     * Builtin
+     */
+    builtin: boolean;
+    /**
+     * Description
+     */
+    description: string;
+    layout: Layout;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Slug
+     */
+    slug: string;
+};
+
+/**
  * Health
  */
 export type AthanorOpsRouterHealth = {
@@ -4871,9 +6063,87 @@ export type AthanorOpsRouterHealth = {
 };
 
 /**
+ * VersionRead
+ */
+export type AthanorStorageSchemasVersionRead = {
+    /**
+     * Content Type
+     */
+    content_type: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Created By Id
+     */
+    created_by_id: string | null;
+    /**
+     * Current
+     */
+    current: boolean;
+    /**
+     * Declared Type
+     */
+    declared_type: string | null;
+    /**
+     * Number
+     */
+    number: number;
+    /**
+     * Restored From
+     */
+    restored_from: number | null;
+    /**
+     * Sha256
+     */
+    sha256: string;
+    /**
+     * Size
+     */
+    size: number;
+};
+
+/**
  * Health
  */
 export type AthanorWorkersHealthHealth = 'healthy' | 'degraded' | 'lost' | 'offline';
+
+/**
+ * TemplateRead
+ */
+export type AthanorWorkflowsSchemasTemplateRead = {
+    /**
+     * Category
+     */
+    category: string;
+    /**
+     * Definition
+     */
+    definition: {
+        [key: string]: unknown;
+    };
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Shared
+     */
+    shared: boolean;
+    /**
+     * Slug
+     */
+    slug: string;
+};
 
 /**
  * AnthropicProviderCreate
@@ -6942,6 +8212,572 @@ export type ResizeWorkerApiAdminWorkersWorkerIdResizePostResponses = {
 
 export type ResizeWorkerApiAdminWorkersWorkerIdResizePostResponse = ResizeWorkerApiAdminWorkersWorkerIdResizePostResponses[keyof ResizeWorkerApiAdminWorkersWorkerIdResizePostResponses];
 
+export type UsageForecastApiAnalyticsForecastGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        metric?: Metric;
+        /**
+         * Horizon
+         *
+         * Days ahead: 7 or 30 usually
+         */
+        horizon?: number;
+    };
+    url: '/api/analytics/forecast';
+};
+
+export type UsageForecastApiAnalyticsForecastGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type UsageForecastApiAnalyticsForecastGetError = UsageForecastApiAnalyticsForecastGetErrors[keyof UsageForecastApiAnalyticsForecastGetErrors];
+
+export type UsageForecastApiAnalyticsForecastGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: ForecastRead;
+};
+
+export type UsageForecastApiAnalyticsForecastGetResponse = UsageForecastApiAnalyticsForecastGetResponses[keyof UsageForecastApiAnalyticsForecastGetResponses];
+
+export type WalletRunwayApiAnalyticsRunwayGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/analytics/runway';
+};
+
+export type WalletRunwayApiAnalyticsRunwayGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type WalletRunwayApiAnalyticsRunwayGetError = WalletRunwayApiAnalyticsRunwayGetErrors[keyof WalletRunwayApiAnalyticsRunwayGetErrors];
+
+export type WalletRunwayApiAnalyticsRunwayGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: RunwayRead;
+};
+
+export type WalletRunwayApiAnalyticsRunwayGetResponse = WalletRunwayApiAnalyticsRunwayGetResponses[keyof WalletRunwayApiAnalyticsRunwayGetResponses];
+
+export type TopUsersApiAnalyticsTopUsersGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Start
+         *
+         * Default: 30 days before the end
+         */
+        start?: string | null;
+        /**
+         * End
+         *
+         * Default: now
+         */
+        end?: string | null;
+        interval?: Interval;
+        /**
+         * Engine Id
+         */
+        engine_id?: string | null;
+        /**
+         * Model
+         */
+        model?: string | null;
+        /**
+         * User Id
+         */
+        user_id?: string | null;
+        /**
+         * Level Id
+         */
+        level_id?: string | null;
+        /**
+         * Deployment Id
+         */
+        deployment_id?: string | null;
+        /**
+         * Source
+         */
+        source?: string | null;
+    };
+    url: '/api/analytics/top-users';
+};
+
+export type TopUsersApiAnalyticsTopUsersGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type TopUsersApiAnalyticsTopUsersGetError = TopUsersApiAnalyticsTopUsersGetErrors[keyof TopUsersApiAnalyticsTopUsersGetErrors];
+
+export type TopUsersApiAnalyticsTopUsersGetResponses = {
+    /**
+     * Response Top Users Api Analytics Top Users Get
+     *
+     * Successful Response
+     */
+    200: Array<UsagePoint>;
+};
+
+export type TopUsersApiAnalyticsTopUsersGetResponse = TopUsersApiAnalyticsTopUsersGetResponses[keyof TopUsersApiAnalyticsTopUsersGetResponses];
+
+export type TopUsersCsvApiAnalyticsTopUsersCsvGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Start
+         *
+         * Default: 30 days before the end
+         */
+        start?: string | null;
+        /**
+         * End
+         *
+         * Default: now
+         */
+        end?: string | null;
+        interval?: Interval;
+        /**
+         * Engine Id
+         */
+        engine_id?: string | null;
+        /**
+         * Model
+         */
+        model?: string | null;
+        /**
+         * User Id
+         */
+        user_id?: string | null;
+        /**
+         * Level Id
+         */
+        level_id?: string | null;
+        /**
+         * Deployment Id
+         */
+        deployment_id?: string | null;
+        /**
+         * Source
+         */
+        source?: string | null;
+    };
+    url: '/api/analytics/top-users/csv';
+};
+
+export type TopUsersCsvApiAnalyticsTopUsersCsvGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type TopUsersCsvApiAnalyticsTopUsersCsvGetError = TopUsersCsvApiAnalyticsTopUsersCsvGetErrors[keyof TopUsersCsvApiAnalyticsTopUsersCsvGetErrors];
+
+export type TopUsersCsvApiAnalyticsTopUsersCsvGetResponses = {
+    /**
+     * CSV
+     */
+    200: string;
+};
+
+export type TopUsersCsvApiAnalyticsTopUsersCsvGetResponse = TopUsersCsvApiAnalyticsTopUsersCsvGetResponses[keyof TopUsersCsvApiAnalyticsTopUsersCsvGetResponses];
+
+export type UsageApiAnalyticsUsageGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Group By
+         */
+        group_by?: UsageDimension | null;
+        /**
+         * Start
+         *
+         * Default: 30 days before the end
+         */
+        start?: string | null;
+        /**
+         * End
+         *
+         * Default: now
+         */
+        end?: string | null;
+        interval?: Interval;
+        /**
+         * Engine Id
+         */
+        engine_id?: string | null;
+        /**
+         * Model
+         */
+        model?: string | null;
+        /**
+         * User Id
+         */
+        user_id?: string | null;
+        /**
+         * Level Id
+         */
+        level_id?: string | null;
+        /**
+         * Deployment Id
+         */
+        deployment_id?: string | null;
+        /**
+         * Source
+         */
+        source?: string | null;
+    };
+    url: '/api/analytics/usage';
+};
+
+export type UsageApiAnalyticsUsageGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type UsageApiAnalyticsUsageGetError = UsageApiAnalyticsUsageGetErrors[keyof UsageApiAnalyticsUsageGetErrors];
+
+export type UsageApiAnalyticsUsageGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: UsageReport;
+};
+
+export type UsageApiAnalyticsUsageGetResponse = UsageApiAnalyticsUsageGetResponses[keyof UsageApiAnalyticsUsageGetResponses];
+
+export type UsageCsvApiAnalyticsUsageCsvGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Group By
+         */
+        group_by?: UsageDimension | null;
+        /**
+         * Start
+         *
+         * Default: 30 days before the end
+         */
+        start?: string | null;
+        /**
+         * End
+         *
+         * Default: now
+         */
+        end?: string | null;
+        interval?: Interval;
+        /**
+         * Engine Id
+         */
+        engine_id?: string | null;
+        /**
+         * Model
+         */
+        model?: string | null;
+        /**
+         * User Id
+         */
+        user_id?: string | null;
+        /**
+         * Level Id
+         */
+        level_id?: string | null;
+        /**
+         * Deployment Id
+         */
+        deployment_id?: string | null;
+        /**
+         * Source
+         */
+        source?: string | null;
+    };
+    url: '/api/analytics/usage/csv';
+};
+
+export type UsageCsvApiAnalyticsUsageCsvGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type UsageCsvApiAnalyticsUsageCsvGetError = UsageCsvApiAnalyticsUsageCsvGetErrors[keyof UsageCsvApiAnalyticsUsageCsvGetErrors];
+
+export type UsageCsvApiAnalyticsUsageCsvGetResponses = {
+    /**
+     * CSV
+     */
+    200: string;
+};
+
+export type UsageCsvApiAnalyticsUsageCsvGetResponse = UsageCsvApiAnalyticsUsageCsvGetResponses[keyof UsageCsvApiAnalyticsUsageCsvGetResponses];
+
+export type WorkflowUsageApiAnalyticsWorkflowsGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Group By
+         */
+        group_by?: WorkflowDimension | null;
+        /**
+         * Start
+         *
+         * Default: 30 days before the end
+         */
+        start?: string | null;
+        /**
+         * End
+         *
+         * Default: now
+         */
+        end?: string | null;
+        interval?: Interval;
+        /**
+         * Workflow Id
+         */
+        workflow_id?: string | null;
+        /**
+         * User Id
+         */
+        user_id?: string | null;
+        /**
+         * Level Id
+         */
+        level_id?: string | null;
+    };
+    url: '/api/analytics/workflows';
+};
+
+export type WorkflowUsageApiAnalyticsWorkflowsGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type WorkflowUsageApiAnalyticsWorkflowsGetError = WorkflowUsageApiAnalyticsWorkflowsGetErrors[keyof WorkflowUsageApiAnalyticsWorkflowsGetErrors];
+
+export type WorkflowUsageApiAnalyticsWorkflowsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: WorkflowReport;
+};
+
+export type WorkflowUsageApiAnalyticsWorkflowsGetResponse = WorkflowUsageApiAnalyticsWorkflowsGetResponses[keyof WorkflowUsageApiAnalyticsWorkflowsGetResponses];
+
+export type WorkflowUsageCsvApiAnalyticsWorkflowsCsvGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Group By
+         */
+        group_by?: WorkflowDimension | null;
+        /**
+         * Start
+         *
+         * Default: 30 days before the end
+         */
+        start?: string | null;
+        /**
+         * End
+         *
+         * Default: now
+         */
+        end?: string | null;
+        interval?: Interval;
+        /**
+         * Workflow Id
+         */
+        workflow_id?: string | null;
+        /**
+         * User Id
+         */
+        user_id?: string | null;
+        /**
+         * Level Id
+         */
+        level_id?: string | null;
+    };
+    url: '/api/analytics/workflows/csv';
+};
+
+export type WorkflowUsageCsvApiAnalyticsWorkflowsCsvGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type WorkflowUsageCsvApiAnalyticsWorkflowsCsvGetError = WorkflowUsageCsvApiAnalyticsWorkflowsCsvGetErrors[keyof WorkflowUsageCsvApiAnalyticsWorkflowsCsvGetErrors];
+
+export type WorkflowUsageCsvApiAnalyticsWorkflowsCsvGetResponses = {
+    /**
+     * CSV
+     */
+    200: string;
+};
+
+export type WorkflowUsageCsvApiAnalyticsWorkflowsCsvGetResponse = WorkflowUsageCsvApiAnalyticsWorkflowsCsvGetResponses[keyof WorkflowUsageCsvApiAnalyticsWorkflowsCsvGetResponses];
+
 export type ListApiKeysApiApiKeysGetData = {
     body?: never;
     path?: never;
@@ -8702,7 +10538,7 @@ export type CreateVersionApiEnginesEngineIdVersionsPostResponses = {
     /**
      * Successful Response
      */
-    201: VersionRead;
+    201: AthanorEnginesSchemasVersionRead;
 };
 
 export type CreateVersionApiEnginesEngineIdVersionsPostResponse = CreateVersionApiEnginesEngineIdVersionsPostResponses[keyof CreateVersionApiEnginesEngineIdVersionsPostResponses];
@@ -8760,7 +10596,7 @@ export type UpdateVersionApiEnginesEngineIdVersionsNumberPutResponses = {
     /**
      * Successful Response
      */
-    200: VersionRead;
+    200: AthanorEnginesSchemasVersionRead;
 };
 
 export type UpdateVersionApiEnginesEngineIdVersionsNumberPutResponse = UpdateVersionApiEnginesEngineIdVersionsNumberPutResponses[keyof UpdateVersionApiEnginesEngineIdVersionsNumberPutResponses];
@@ -8842,7 +10678,7 @@ export type ListExecutionsApiExecutionsGetData = {
         /**
          * Source
          */
-        source?: ExecutionSource | null;
+        source?: AthanorEnginesModelsExecutionSource | null;
         /**
          * Model
          */
@@ -8958,6 +10794,753 @@ export type ReadExecutionApiExecutionsExecutionIdGetResponses = {
 };
 
 export type ReadExecutionApiExecutionsExecutionIdGetResponse = ReadExecutionApiExecutionsExecutionIdGetResponses[keyof ReadExecutionApiExecutionsExecutionIdGetResponses];
+
+export type ListExportsApiExportsGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Status
+         */
+        status?: ExportStatus | null;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page
+         */
+        cursor?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page
+         */
+        limit?: number;
+    };
+    url: '/api/exports';
+};
+
+export type ListExportsApiExportsGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ListExportsApiExportsGetError = ListExportsApiExportsGetErrors[keyof ListExportsApiExportsGetErrors];
+
+export type ListExportsApiExportsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageExportRead;
+};
+
+export type ListExportsApiExportsGetResponse = ListExportsApiExportsGetResponses[keyof ListExportsApiExportsGetResponses];
+
+export type CreateExportApiExportsPostData = {
+    body: ExportCreate;
+    path?: never;
+    query?: never;
+    url: '/api/exports';
+};
+
+export type CreateExportApiExportsPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type CreateExportApiExportsPostError = CreateExportApiExportsPostErrors[keyof CreateExportApiExportsPostErrors];
+
+export type CreateExportApiExportsPostResponses = {
+    /**
+     * Successful Response
+     */
+    202: ExportRead;
+};
+
+export type CreateExportApiExportsPostResponse = CreateExportApiExportsPostResponses[keyof CreateExportApiExportsPostResponses];
+
+export type ReadSettingsApiExportsSettingsGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/exports/settings';
+};
+
+export type ReadSettingsApiExportsSettingsGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ReadSettingsApiExportsSettingsGetError = ReadSettingsApiExportsSettingsGetErrors[keyof ReadSettingsApiExportsSettingsGetErrors];
+
+export type ReadSettingsApiExportsSettingsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: ExportDefaults;
+};
+
+export type ReadSettingsApiExportsSettingsGetResponse = ReadSettingsApiExportsSettingsGetResponses[keyof ReadSettingsApiExportsSettingsGetResponses];
+
+export type WriteSettingsApiExportsSettingsPutData = {
+    body: ExportDefaults;
+    path?: never;
+    query?: never;
+    url: '/api/exports/settings';
+};
+
+export type WriteSettingsApiExportsSettingsPutErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type WriteSettingsApiExportsSettingsPutError = WriteSettingsApiExportsSettingsPutErrors[keyof WriteSettingsApiExportsSettingsPutErrors];
+
+export type WriteSettingsApiExportsSettingsPutResponses = {
+    /**
+     * Successful Response
+     */
+    200: ExportDefaults;
+};
+
+export type WriteSettingsApiExportsSettingsPutResponse = WriteSettingsApiExportsSettingsPutResponses[keyof WriteSettingsApiExportsSettingsPutResponses];
+
+export type ListTemplatesApiExportsTemplatesGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/exports/templates';
+};
+
+export type ListTemplatesApiExportsTemplatesGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ListTemplatesApiExportsTemplatesGetError = ListTemplatesApiExportsTemplatesGetErrors[keyof ListTemplatesApiExportsTemplatesGetErrors];
+
+export type ListTemplatesApiExportsTemplatesGetResponses = {
+    /**
+     * Response List Templates Api Exports Templates Get
+     *
+     * Successful Response
+     */
+    200: Array<AthanorExportsSchemasTemplateRead>;
+};
+
+export type ListTemplatesApiExportsTemplatesGetResponse = ListTemplatesApiExportsTemplatesGetResponses[keyof ListTemplatesApiExportsTemplatesGetResponses];
+
+export type CreateTemplateApiExportsTemplatesPostData = {
+    body: TemplateCreate;
+    path?: never;
+    query?: never;
+    url: '/api/exports/templates';
+};
+
+export type CreateTemplateApiExportsTemplatesPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type CreateTemplateApiExportsTemplatesPostError = CreateTemplateApiExportsTemplatesPostErrors[keyof CreateTemplateApiExportsTemplatesPostErrors];
+
+export type CreateTemplateApiExportsTemplatesPostResponses = {
+    /**
+     * Successful Response
+     */
+    201: AthanorExportsSchemasTemplateRead;
+};
+
+export type CreateTemplateApiExportsTemplatesPostResponse = CreateTemplateApiExportsTemplatesPostResponses[keyof CreateTemplateApiExportsTemplatesPostResponses];
+
+export type DeleteTemplateApiExportsTemplatesSlugDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Slug
+         */
+        slug: string;
+    };
+    query?: never;
+    url: '/api/exports/templates/{slug}';
+};
+
+export type DeleteTemplateApiExportsTemplatesSlugDeleteErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type DeleteTemplateApiExportsTemplatesSlugDeleteError = DeleteTemplateApiExportsTemplatesSlugDeleteErrors[keyof DeleteTemplateApiExportsTemplatesSlugDeleteErrors];
+
+export type DeleteTemplateApiExportsTemplatesSlugDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeleteTemplateApiExportsTemplatesSlugDeleteResponse = DeleteTemplateApiExportsTemplatesSlugDeleteResponses[keyof DeleteTemplateApiExportsTemplatesSlugDeleteResponses];
+
+export type UpdateTemplateApiExportsTemplatesSlugPutData = {
+    body: TemplateWrite;
+    path: {
+        /**
+         * Slug
+         */
+        slug: string;
+    };
+    query?: never;
+    url: '/api/exports/templates/{slug}';
+};
+
+export type UpdateTemplateApiExportsTemplatesSlugPutErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type UpdateTemplateApiExportsTemplatesSlugPutError = UpdateTemplateApiExportsTemplatesSlugPutErrors[keyof UpdateTemplateApiExportsTemplatesSlugPutErrors];
+
+export type UpdateTemplateApiExportsTemplatesSlugPutResponses = {
+    /**
+     * Successful Response
+     */
+    200: AthanorExportsSchemasTemplateRead;
+};
+
+export type UpdateTemplateApiExportsTemplatesSlugPutResponse = UpdateTemplateApiExportsTemplatesSlugPutResponses[keyof UpdateTemplateApiExportsTemplatesSlugPutResponses];
+
+export type ReadExportApiExportsJobIdGetData = {
+    body?: never;
+    path: {
+        /**
+         * Job Id
+         */
+        job_id: string;
+    };
+    query?: never;
+    url: '/api/exports/{job_id}';
+};
+
+export type ReadExportApiExportsJobIdGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ReadExportApiExportsJobIdGetError = ReadExportApiExportsJobIdGetErrors[keyof ReadExportApiExportsJobIdGetErrors];
+
+export type ReadExportApiExportsJobIdGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: ExportRead;
+};
+
+export type ReadExportApiExportsJobIdGetResponse = ReadExportApiExportsJobIdGetResponses[keyof ReadExportApiExportsJobIdGetResponses];
+
+export type CancelExportApiExportsJobIdCancelPostData = {
+    body?: never;
+    path: {
+        /**
+         * Job Id
+         */
+        job_id: string;
+    };
+    query?: never;
+    url: '/api/exports/{job_id}/cancel';
+};
+
+export type CancelExportApiExportsJobIdCancelPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type CancelExportApiExportsJobIdCancelPostError = CancelExportApiExportsJobIdCancelPostErrors[keyof CancelExportApiExportsJobIdCancelPostErrors];
+
+export type CancelExportApiExportsJobIdCancelPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: ExportRead;
+};
+
+export type CancelExportApiExportsJobIdCancelPostResponse = CancelExportApiExportsJobIdCancelPostResponses[keyof CancelExportApiExportsJobIdCancelPostResponses];
+
+export type DownloadExportApiExportsJobIdDownloadGetData = {
+    body?: never;
+    path: {
+        /**
+         * Job Id
+         */
+        job_id: string;
+    };
+    query?: never;
+    url: '/api/exports/{job_id}/download';
+};
+
+export type DownloadExportApiExportsJobIdDownloadGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type DownloadExportApiExportsJobIdDownloadGetError = DownloadExportApiExportsJobIdDownloadGetErrors[keyof DownloadExportApiExportsJobIdDownloadGetErrors];
+
+export type DownloadExportApiExportsJobIdDownloadGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: Blob | File;
+};
+
+export type DownloadExportApiExportsJobIdDownloadGetResponse = DownloadExportApiExportsJobIdDownloadGetResponses[keyof DownloadExportApiExportsJobIdDownloadGetResponses];
+
+export type ExportEventsApiExportsJobIdEventsGetData = {
+    body?: never;
+    path: {
+        /**
+         * Job Id
+         */
+        job_id: string;
+    };
+    query?: never;
+    url: '/api/exports/{job_id}/events';
+};
+
+export type ExportEventsApiExportsJobIdEventsGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ExportEventsApiExportsJobIdEventsGetError = ExportEventsApiExportsJobIdEventsGetErrors[keyof ExportEventsApiExportsJobIdEventsGetErrors];
+
+export type ExportEventsApiExportsJobIdEventsGetResponses = {
+    /**
+     * Progress
+     */
+    200: string;
+};
+
+export type ExportEventsApiExportsJobIdEventsGetResponse = ExportEventsApiExportsJobIdEventsGetResponses[keyof ExportEventsApiExportsJobIdEventsGetResponses];
+
+export type PreviewPageApiExportsJobIdPreviewPageGetData = {
+    body?: never;
+    path: {
+        /**
+         * Job Id
+         */
+        job_id: string;
+        /**
+         * Page
+         */
+        page: number;
+    };
+    query?: never;
+    url: '/api/exports/{job_id}/preview/{page}';
+};
+
+export type PreviewPageApiExportsJobIdPreviewPageGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type PreviewPageApiExportsJobIdPreviewPageGetError = PreviewPageApiExportsJobIdPreviewPageGetErrors[keyof PreviewPageApiExportsJobIdPreviewPageGetErrors];
+
+export type PreviewPageApiExportsJobIdPreviewPageGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: unknown;
+};
+
+export type RetryExportApiExportsJobIdRetryPostData = {
+    body?: never;
+    path: {
+        /**
+         * Job Id
+         */
+        job_id: string;
+    };
+    query?: never;
+    url: '/api/exports/{job_id}/retry';
+};
+
+export type RetryExportApiExportsJobIdRetryPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type RetryExportApiExportsJobIdRetryPostError = RetryExportApiExportsJobIdRetryPostErrors[keyof RetryExportApiExportsJobIdRetryPostErrors];
+
+export type RetryExportApiExportsJobIdRetryPostResponses = {
+    /**
+     * Successful Response
+     */
+    202: ExportRead;
+};
+
+export type RetryExportApiExportsJobIdRetryPostResponse = RetryExportApiExportsJobIdRetryPostResponses[keyof RetryExportApiExportsJobIdRetryPostResponses];
 
 export type WebhookApiHooksWorkflowsSecretPostData = {
     body?: never;
@@ -10514,6 +13097,1471 @@ export type SetRoutingApiRoutingPutResponses = {
 
 export type SetRoutingApiRoutingPutResponse = SetRoutingApiRoutingPutResponses[keyof SetRoutingApiRoutingPutResponses];
 
+export type ListBucketsApiStorageBucketsGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/storage/buckets';
+};
+
+export type ListBucketsApiStorageBucketsGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ListBucketsApiStorageBucketsGetError = ListBucketsApiStorageBucketsGetErrors[keyof ListBucketsApiStorageBucketsGetErrors];
+
+export type ListBucketsApiStorageBucketsGetResponses = {
+    /**
+     * Response List Buckets Api Storage Buckets Get
+     *
+     * Successful Response
+     */
+    200: Array<BucketRead>;
+};
+
+export type ListBucketsApiStorageBucketsGetResponse = ListBucketsApiStorageBucketsGetResponses[keyof ListBucketsApiStorageBucketsGetResponses];
+
+export type CreateBucketApiStorageBucketsPostData = {
+    body: BucketCreate;
+    path?: never;
+    query?: never;
+    url: '/api/storage/buckets';
+};
+
+export type CreateBucketApiStorageBucketsPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type CreateBucketApiStorageBucketsPostError = CreateBucketApiStorageBucketsPostErrors[keyof CreateBucketApiStorageBucketsPostErrors];
+
+export type CreateBucketApiStorageBucketsPostResponses = {
+    /**
+     * Successful Response
+     */
+    201: BucketRead;
+};
+
+export type CreateBucketApiStorageBucketsPostResponse = CreateBucketApiStorageBucketsPostResponses[keyof CreateBucketApiStorageBucketsPostResponses];
+
+export type DeleteBucketApiStorageBucketsBucketDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Bucket
+         *
+         * 3 to 63 lowercase letters, digits and hyphens
+         */
+        bucket: string;
+    };
+    query?: never;
+    url: '/api/storage/buckets/{bucket}';
+};
+
+export type DeleteBucketApiStorageBucketsBucketDeleteErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type DeleteBucketApiStorageBucketsBucketDeleteError = DeleteBucketApiStorageBucketsBucketDeleteErrors[keyof DeleteBucketApiStorageBucketsBucketDeleteErrors];
+
+export type DeleteBucketApiStorageBucketsBucketDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeleteBucketApiStorageBucketsBucketDeleteResponse = DeleteBucketApiStorageBucketsBucketDeleteResponses[keyof DeleteBucketApiStorageBucketsBucketDeleteResponses];
+
+export type ReadBucketApiStorageBucketsBucketGetData = {
+    body?: never;
+    path: {
+        /**
+         * Bucket
+         *
+         * 3 to 63 lowercase letters, digits and hyphens
+         */
+        bucket: string;
+    };
+    query?: never;
+    url: '/api/storage/buckets/{bucket}';
+};
+
+export type ReadBucketApiStorageBucketsBucketGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ReadBucketApiStorageBucketsBucketGetError = ReadBucketApiStorageBucketsBucketGetErrors[keyof ReadBucketApiStorageBucketsBucketGetErrors];
+
+export type ReadBucketApiStorageBucketsBucketGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: BucketRead;
+};
+
+export type ReadBucketApiStorageBucketsBucketGetResponse = ReadBucketApiStorageBucketsBucketGetResponses[keyof ReadBucketApiStorageBucketsBucketGetResponses];
+
+export type UpdateBucketApiStorageBucketsBucketPatchData = {
+    body: BucketUpdate;
+    path: {
+        /**
+         * Bucket
+         *
+         * 3 to 63 lowercase letters, digits and hyphens
+         */
+        bucket: string;
+    };
+    query?: never;
+    url: '/api/storage/buckets/{bucket}';
+};
+
+export type UpdateBucketApiStorageBucketsBucketPatchErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type UpdateBucketApiStorageBucketsBucketPatchError = UpdateBucketApiStorageBucketsBucketPatchErrors[keyof UpdateBucketApiStorageBucketsBucketPatchErrors];
+
+export type UpdateBucketApiStorageBucketsBucketPatchResponses = {
+    /**
+     * Successful Response
+     */
+    200: BucketRead;
+};
+
+export type UpdateBucketApiStorageBucketsBucketPatchResponse = UpdateBucketApiStorageBucketsBucketPatchResponses[keyof UpdateBucketApiStorageBucketsBucketPatchResponses];
+
+export type ListFilesApiStorageBucketsBucketFilesGetData = {
+    body?: never;
+    path: {
+        /**
+         * Bucket
+         *
+         * 3 to 63 lowercase letters, digits and hyphens
+         */
+        bucket: string;
+    };
+    query?: {
+        /**
+         * Folder
+         *
+         * A folder such as `reports/2026/`
+         */
+        folder?: string;
+        /**
+         * Q
+         *
+         * Search names below the folder
+         */
+        q?: string | null;
+        /**
+         * Type
+         */
+        type?: TypeFilter | null;
+        sort?: SortKey;
+        /**
+         * Order
+         */
+        order?: string;
+        /**
+         * Deleted
+         *
+         * List deleted files (restorable until purged)
+         */
+        deleted?: boolean;
+        /**
+         * Cursor
+         */
+        cursor?: string | null;
+        /**
+         * Limit
+         */
+        limit?: number;
+    };
+    url: '/api/storage/buckets/{bucket}/files';
+};
+
+export type ListFilesApiStorageBucketsBucketFilesGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ListFilesApiStorageBucketsBucketFilesGetError = ListFilesApiStorageBucketsBucketFilesGetErrors[keyof ListFilesApiStorageBucketsBucketFilesGetErrors];
+
+export type ListFilesApiStorageBucketsBucketFilesGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: FileListing;
+};
+
+export type ListFilesApiStorageBucketsBucketFilesGetResponse = ListFilesApiStorageBucketsBucketFilesGetResponses[keyof ListFilesApiStorageBucketsBucketFilesGetResponses];
+
+export type UploadFileApiStorageBucketsBucketFilesPutData = {
+    body: Blob | File;
+    path: {
+        /**
+         * Bucket
+         *
+         * 3 to 63 lowercase letters, digits and hyphens
+         */
+        bucket: string;
+    };
+    query: {
+        /**
+         * Path
+         *
+         * Where to store the file
+         */
+        path: string;
+    };
+    url: '/api/storage/buckets/{bucket}/files';
+};
+
+export type UploadFileApiStorageBucketsBucketFilesPutErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    413: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type UploadFileApiStorageBucketsBucketFilesPutError = UploadFileApiStorageBucketsBucketFilesPutErrors[keyof UploadFileApiStorageBucketsBucketFilesPutErrors];
+
+export type UploadFileApiStorageBucketsBucketFilesPutResponses = {
+    /**
+     * Successful Response
+     */
+    201: FileRead;
+};
+
+export type UploadFileApiStorageBucketsBucketFilesPutResponse = UploadFileApiStorageBucketsBucketFilesPutResponses[keyof UploadFileApiStorageBucketsBucketFilesPutResponses];
+
+export type DeleteFileApiStorageFilesFileIdDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * File Id
+         */
+        file_id: string;
+    };
+    query?: never;
+    url: '/api/storage/files/{file_id}';
+};
+
+export type DeleteFileApiStorageFilesFileIdDeleteErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type DeleteFileApiStorageFilesFileIdDeleteError = DeleteFileApiStorageFilesFileIdDeleteErrors[keyof DeleteFileApiStorageFilesFileIdDeleteErrors];
+
+export type DeleteFileApiStorageFilesFileIdDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeleteFileApiStorageFilesFileIdDeleteResponse = DeleteFileApiStorageFilesFileIdDeleteResponses[keyof DeleteFileApiStorageFilesFileIdDeleteResponses];
+
+export type ReadFileApiStorageFilesFileIdGetData = {
+    body?: never;
+    path: {
+        /**
+         * File Id
+         */
+        file_id: string;
+    };
+    query?: never;
+    url: '/api/storage/files/{file_id}';
+};
+
+export type ReadFileApiStorageFilesFileIdGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ReadFileApiStorageFilesFileIdGetError = ReadFileApiStorageFilesFileIdGetErrors[keyof ReadFileApiStorageFilesFileIdGetErrors];
+
+export type ReadFileApiStorageFilesFileIdGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: FileRead;
+};
+
+export type ReadFileApiStorageFilesFileIdGetResponse = ReadFileApiStorageFilesFileIdGetResponses[keyof ReadFileApiStorageFilesFileIdGetResponses];
+
+export type MoveFileApiStorageFilesFileIdPatchData = {
+    body: FileMove;
+    path: {
+        /**
+         * File Id
+         */
+        file_id: string;
+    };
+    query?: never;
+    url: '/api/storage/files/{file_id}';
+};
+
+export type MoveFileApiStorageFilesFileIdPatchErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type MoveFileApiStorageFilesFileIdPatchError = MoveFileApiStorageFilesFileIdPatchErrors[keyof MoveFileApiStorageFilesFileIdPatchErrors];
+
+export type MoveFileApiStorageFilesFileIdPatchResponses = {
+    /**
+     * Successful Response
+     */
+    200: FileRead;
+};
+
+export type MoveFileApiStorageFilesFileIdPatchResponse = MoveFileApiStorageFilesFileIdPatchResponses[keyof MoveFileApiStorageFilesFileIdPatchResponses];
+
+export type DownloadFileApiStorageFilesFileIdContentGetData = {
+    body?: never;
+    path: {
+        /**
+         * File Id
+         */
+        file_id: string;
+    };
+    query?: {
+        /**
+         * Version
+         */
+        version?: number | null;
+        /**
+         * Download
+         */
+        download?: boolean;
+    };
+    url: '/api/storage/files/{file_id}/content';
+};
+
+export type DownloadFileApiStorageFilesFileIdContentGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    410: Problem;
+    /**
+     * Problem
+     */
+    416: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type DownloadFileApiStorageFilesFileIdContentGetError = DownloadFileApiStorageFilesFileIdContentGetErrors[keyof DownloadFileApiStorageFilesFileIdContentGetErrors];
+
+export type DownloadFileApiStorageFilesFileIdContentGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: Blob | File;
+    /**
+     * The requested range
+     */
+    206: unknown;
+};
+
+export type DownloadFileApiStorageFilesFileIdContentGetResponse = DownloadFileApiStorageFilesFileIdContentGetResponses[keyof DownloadFileApiStorageFilesFileIdContentGetResponses];
+
+export type CopyFileApiStorageFilesFileIdCopyPostData = {
+    body: FileMove;
+    path: {
+        /**
+         * File Id
+         */
+        file_id: string;
+    };
+    query?: never;
+    url: '/api/storage/files/{file_id}/copy';
+};
+
+export type CopyFileApiStorageFilesFileIdCopyPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type CopyFileApiStorageFilesFileIdCopyPostError = CopyFileApiStorageFilesFileIdCopyPostErrors[keyof CopyFileApiStorageFilesFileIdCopyPostErrors];
+
+export type CopyFileApiStorageFilesFileIdCopyPostResponses = {
+    /**
+     * Successful Response
+     */
+    201: FileRead;
+};
+
+export type CopyFileApiStorageFilesFileIdCopyPostResponse = CopyFileApiStorageFilesFileIdCopyPostResponses[keyof CopyFileApiStorageFilesFileIdCopyPostResponses];
+
+export type ShareFileApiStorageFilesFileIdLinksPostData = {
+    body: LinkCreate;
+    path: {
+        /**
+         * File Id
+         */
+        file_id: string;
+    };
+    query?: never;
+    url: '/api/storage/files/{file_id}/links';
+};
+
+export type ShareFileApiStorageFilesFileIdLinksPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ShareFileApiStorageFilesFileIdLinksPostError = ShareFileApiStorageFilesFileIdLinksPostErrors[keyof ShareFileApiStorageFilesFileIdLinksPostErrors];
+
+export type ShareFileApiStorageFilesFileIdLinksPostResponses = {
+    /**
+     * Successful Response
+     */
+    201: LinkRead;
+};
+
+export type ShareFileApiStorageFilesFileIdLinksPostResponse = ShareFileApiStorageFilesFileIdLinksPostResponses[keyof ShareFileApiStorageFilesFileIdLinksPostResponses];
+
+export type FilepreviewOfApiStorageFilesFileIdPreviewGetData = {
+    body?: never;
+    path: {
+        /**
+         * File Id
+         */
+        file_id: string;
+    };
+    query?: {
+        /**
+         * Version
+         */
+        version?: number | null;
+    };
+    url: '/api/storage/files/{file_id}/preview';
+};
+
+export type FilepreviewOfApiStorageFilesFileIdPreviewGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    410: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type FilepreviewOfApiStorageFilesFileIdPreviewGetError = FilepreviewOfApiStorageFilesFileIdPreviewGetErrors[keyof FilepreviewOfApiStorageFilesFileIdPreviewGetErrors];
+
+export type FilepreviewOfApiStorageFilesFileIdPreviewGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: unknown;
+};
+
+export type UndeleteFileApiStorageFilesFileIdUndeletePostData = {
+    body?: never;
+    path: {
+        /**
+         * File Id
+         */
+        file_id: string;
+    };
+    query?: never;
+    url: '/api/storage/files/{file_id}/undelete';
+};
+
+export type UndeleteFileApiStorageFilesFileIdUndeletePostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type UndeleteFileApiStorageFilesFileIdUndeletePostError = UndeleteFileApiStorageFilesFileIdUndeletePostErrors[keyof UndeleteFileApiStorageFilesFileIdUndeletePostErrors];
+
+export type UndeleteFileApiStorageFilesFileIdUndeletePostResponses = {
+    /**
+     * Successful Response
+     */
+    200: FileRead;
+};
+
+export type UndeleteFileApiStorageFilesFileIdUndeletePostResponse = UndeleteFileApiStorageFilesFileIdUndeletePostResponses[keyof UndeleteFileApiStorageFilesFileIdUndeletePostResponses];
+
+export type ListVersionsApiStorageFilesFileIdVersionsGetData = {
+    body?: never;
+    path: {
+        /**
+         * File Id
+         */
+        file_id: string;
+    };
+    query?: never;
+    url: '/api/storage/files/{file_id}/versions';
+};
+
+export type ListVersionsApiStorageFilesFileIdVersionsGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ListVersionsApiStorageFilesFileIdVersionsGetError = ListVersionsApiStorageFilesFileIdVersionsGetErrors[keyof ListVersionsApiStorageFilesFileIdVersionsGetErrors];
+
+export type ListVersionsApiStorageFilesFileIdVersionsGetResponses = {
+    /**
+     * Response List Versions Api Storage Files  File Id  Versions Get
+     *
+     * Successful Response
+     */
+    200: Array<AthanorStorageSchemasVersionRead>;
+};
+
+export type ListVersionsApiStorageFilesFileIdVersionsGetResponse = ListVersionsApiStorageFilesFileIdVersionsGetResponses[keyof ListVersionsApiStorageFilesFileIdVersionsGetResponses];
+
+export type RestoreVersionApiStorageFilesFileIdVersionsNumberRestorePostData = {
+    body?: never;
+    path: {
+        /**
+         * File Id
+         */
+        file_id: string;
+        /**
+         * Number
+         */
+        number: number;
+    };
+    query?: never;
+    url: '/api/storage/files/{file_id}/versions/{number}/restore';
+};
+
+export type RestoreVersionApiStorageFilesFileIdVersionsNumberRestorePostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type RestoreVersionApiStorageFilesFileIdVersionsNumberRestorePostError = RestoreVersionApiStorageFilesFileIdVersionsNumberRestorePostErrors[keyof RestoreVersionApiStorageFilesFileIdVersionsNumberRestorePostErrors];
+
+export type RestoreVersionApiStorageFilesFileIdVersionsNumberRestorePostResponses = {
+    /**
+     * Successful Response
+     */
+    200: FileRead;
+};
+
+export type RestoreVersionApiStorageFilesFileIdVersionsNumberRestorePostResponse = RestoreVersionApiStorageFilesFileIdVersionsNumberRestorePostResponses[keyof RestoreVersionApiStorageFilesFileIdVersionsNumberRestorePostResponses];
+
+export type OpenLinkApiStorageLinksTokenGetData = {
+    body?: never;
+    path: {
+        /**
+         * Token
+         */
+        token: string;
+    };
+    query?: never;
+    url: '/api/storage/links/{token}';
+};
+
+export type OpenLinkApiStorageLinksTokenGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    410: Problem;
+    /**
+     * Problem
+     */
+    416: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type OpenLinkApiStorageLinksTokenGetError = OpenLinkApiStorageLinksTokenGetErrors[keyof OpenLinkApiStorageLinksTokenGetErrors];
+
+export type OpenLinkApiStorageLinksTokenGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: Blob | File;
+    /**
+     * The requested range
+     */
+    206: unknown;
+};
+
+export type OpenLinkApiStorageLinksTokenGetResponse = OpenLinkApiStorageLinksTokenGetResponses[keyof OpenLinkApiStorageLinksTokenGetResponses];
+
+export type PublicFileApiStoragePublicTenantBucketPathGetData = {
+    body?: never;
+    path: {
+        /**
+         * Tenant
+         */
+        tenant: string;
+        /**
+         * Bucket
+         *
+         * 3 to 63 lowercase letters, digits and hyphens
+         */
+        bucket: string;
+        /**
+         * Path
+         */
+        path: string;
+    };
+    query?: never;
+    url: '/api/storage/public/{tenant}/{bucket}/{path}';
+};
+
+export type PublicFileApiStoragePublicTenantBucketPathGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    410: Problem;
+    /**
+     * Problem
+     */
+    416: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type PublicFileApiStoragePublicTenantBucketPathGetError = PublicFileApiStoragePublicTenantBucketPathGetErrors[keyof PublicFileApiStoragePublicTenantBucketPathGetErrors];
+
+export type PublicFileApiStoragePublicTenantBucketPathGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: Blob | File;
+    /**
+     * The requested range
+     */
+    206: unknown;
+};
+
+export type PublicFileApiStoragePublicTenantBucketPathGetResponse = PublicFileApiStoragePublicTenantBucketPathGetResponses[keyof PublicFileApiStoragePublicTenantBucketPathGetResponses];
+
+export type StartUploadApiStorageUploadsPostData = {
+    body: UploadCreate;
+    path?: never;
+    query?: never;
+    url: '/api/storage/uploads';
+};
+
+export type StartUploadApiStorageUploadsPostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type StartUploadApiStorageUploadsPostError = StartUploadApiStorageUploadsPostErrors[keyof StartUploadApiStorageUploadsPostErrors];
+
+export type StartUploadApiStorageUploadsPostResponses = {
+    /**
+     * Successful Response
+     */
+    201: UploadRead;
+};
+
+export type StartUploadApiStorageUploadsPostResponse = StartUploadApiStorageUploadsPostResponses[keyof StartUploadApiStorageUploadsPostResponses];
+
+export type AbortUploadApiStorageUploadsUploadIdDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Upload Id
+         */
+        upload_id: string;
+    };
+    query?: never;
+    url: '/api/storage/uploads/{upload_id}';
+};
+
+export type AbortUploadApiStorageUploadsUploadIdDeleteErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type AbortUploadApiStorageUploadsUploadIdDeleteError = AbortUploadApiStorageUploadsUploadIdDeleteErrors[keyof AbortUploadApiStorageUploadsUploadIdDeleteErrors];
+
+export type AbortUploadApiStorageUploadsUploadIdDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type AbortUploadApiStorageUploadsUploadIdDeleteResponse = AbortUploadApiStorageUploadsUploadIdDeleteResponses[keyof AbortUploadApiStorageUploadsUploadIdDeleteResponses];
+
+export type ReadUploadApiStorageUploadsUploadIdGetData = {
+    body?: never;
+    path: {
+        /**
+         * Upload Id
+         */
+        upload_id: string;
+    };
+    query?: never;
+    url: '/api/storage/uploads/{upload_id}';
+};
+
+export type ReadUploadApiStorageUploadsUploadIdGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type ReadUploadApiStorageUploadsUploadIdGetError = ReadUploadApiStorageUploadsUploadIdGetErrors[keyof ReadUploadApiStorageUploadsUploadIdGetErrors];
+
+export type ReadUploadApiStorageUploadsUploadIdGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: UploadRead;
+};
+
+export type ReadUploadApiStorageUploadsUploadIdGetResponse = ReadUploadApiStorageUploadsUploadIdGetResponses[keyof ReadUploadApiStorageUploadsUploadIdGetResponses];
+
+export type CompleteUploadApiStorageUploadsUploadIdCompletePostData = {
+    body?: never;
+    path: {
+        /**
+         * Upload Id
+         */
+        upload_id: string;
+    };
+    query?: never;
+    url: '/api/storage/uploads/{upload_id}/complete';
+};
+
+export type CompleteUploadApiStorageUploadsUploadIdCompletePostErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type CompleteUploadApiStorageUploadsUploadIdCompletePostError = CompleteUploadApiStorageUploadsUploadIdCompletePostErrors[keyof CompleteUploadApiStorageUploadsUploadIdCompletePostErrors];
+
+export type CompleteUploadApiStorageUploadsUploadIdCompletePostResponses = {
+    /**
+     * Successful Response
+     */
+    200: FileRead;
+};
+
+export type CompleteUploadApiStorageUploadsUploadIdCompletePostResponse = CompleteUploadApiStorageUploadsUploadIdCompletePostResponses[keyof CompleteUploadApiStorageUploadsUploadIdCompletePostResponses];
+
+export type UploadPartApiStorageUploadsUploadIdPartsNumberPutData = {
+    body: Blob | File;
+    path: {
+        /**
+         * Upload Id
+         */
+        upload_id: string;
+        /**
+         * Number
+         */
+        number: number;
+    };
+    query?: never;
+    url: '/api/storage/uploads/{upload_id}/parts/{number}';
+};
+
+export type UploadPartApiStorageUploadsUploadIdPartsNumberPutErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    413: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type UploadPartApiStorageUploadsUploadIdPartsNumberPutError = UploadPartApiStorageUploadsUploadIdPartsNumberPutErrors[keyof UploadPartApiStorageUploadsUploadIdPartsNumberPutErrors];
+
+export type UploadPartApiStorageUploadsUploadIdPartsNumberPutResponses = {
+    /**
+     * Successful Response
+     */
+    200: PartRead;
+};
+
+export type UploadPartApiStorageUploadsUploadIdPartsNumberPutResponse = UploadPartApiStorageUploadsUploadIdPartsNumberPutResponses[keyof UploadPartApiStorageUploadsUploadIdPartsNumberPutResponses];
+
+export type UsageApiStorageUsageGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/storage/usage';
+};
+
+export type UsageApiStorageUsageGetErrors = {
+    /**
+     * Problem
+     */
+    400: Problem;
+    /**
+     * Problem
+     */
+    401: Problem;
+    /**
+     * Problem
+     */
+    403: Problem;
+    /**
+     * Problem
+     */
+    404: Problem;
+    /**
+     * Problem
+     */
+    409: Problem;
+    /**
+     * Problem
+     */
+    422: Problem;
+    /**
+     * Problem
+     */
+    429: Problem;
+};
+
+export type UsageApiStorageUsageGetError = UsageApiStorageUsageGetErrors[keyof UsageApiStorageUsageGetErrors];
+
+export type UsageApiStorageUsageGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: UsageRead;
+};
+
+export type UsageApiStorageUsageGetResponse = UsageApiStorageUsageGetResponses[keyof UsageApiStorageUsageGetResponses];
+
 export type ListMyTenantsApiTenantsGetData = {
     body?: never;
     path?: never;
@@ -11613,7 +15661,7 @@ export type ListTemplatesApiWorkflowTemplatesGetResponses = {
      *
      * Successful Response
      */
-    200: Array<TemplateRead>;
+    200: Array<AthanorWorkflowsSchemasTemplateRead>;
 };
 
 export type ListTemplatesApiWorkflowTemplatesGetResponse = ListTemplatesApiWorkflowTemplatesGetResponses[keyof ListTemplatesApiWorkflowTemplatesGetResponses];
@@ -12148,7 +16196,7 @@ export type ShareAsTemplateApiWorkflowsWorkflowIdSharePostResponses = {
     /**
      * Successful Response
      */
-    201: TemplateRead;
+    201: AthanorWorkflowsSchemasTemplateRead;
 };
 
 export type ShareAsTemplateApiWorkflowsWorkflowIdSharePostResponse = ShareAsTemplateApiWorkflowsWorkflowIdSharePostResponses[keyof ShareAsTemplateApiWorkflowsWorkflowIdSharePostResponses];
