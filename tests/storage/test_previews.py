@@ -38,7 +38,7 @@ async def test_an_image_gets_a_thumbnail(client: httpx.AsyncClient, owner: Membe
     assert body["preview"]["status"] == "pending"
     assert await _preview_of(runtime, owner, body) == PreviewStatus.READY
     detail = (await client.get(f"/api/storage/files/{body['id']}", headers=owner.headers)).json()
-    assert detail["preview"]["image_url"] == f"/api/storage/files/{body['id']}/preview"
+    assert detail["preview"]["image_url"] == f"/api/storage/files/{body['id']}/preview?version=1"
     picture = await client.get(detail["preview"]["image_url"], headers=owner.headers)
     assert picture.headers["content-type"] == "image/png"
     with Image.open(io.BytesIO(picture.content)) as thumbnail:

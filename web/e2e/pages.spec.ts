@@ -125,6 +125,22 @@ for (const mode of Object.keys(MODES) as Mode[]) {
         await expect(page.locator("[data-node]").first()).toBeVisible();
         await visit("workflow-run");
       }
+      // Files and exports (files.spec and exports.spec leave files and an export behind; the demo
+      // tenant has a documents bucket with a handbook).
+      await go("/files", "files", text("files.title"));
+      const buckets = (await (await page.request.get("/api/storage/buckets")).json()) as Array<{ name: string }>;
+      for (const bucket of buckets) {
+        const found = (await (await page.request.get(`/api/storage/buckets/${bucket.name}/files?q=.md`)).json()) as { items: Array<{ id: string; name: string }> };
+        if (found.items[0]) {
+          await go(`/files/${found.items[0].id}`, "file", found.items[0].name);
+          break;
+        }
+      }
+      await go("/exports", "exports", text("exports.title"));
+      await go("/exports/new", "export-new", text("exports.new.title"));
+      await go("/exports/templates", "export-templates", text("exports.templates.title"));
+      const exportsList = (await (await page.request.get("/api/exports?limit=1")).json()) as { items: Array<{ id: string; title: string }> };
+      if (exportsList.items[0]) await go(`/exports/${exportsList.items[0].id}`, "export", exportsList.items[0].title);
       await go("/components", "components", text("gallery.title"), { skeletons: true });
       await go("/admin/tenants", "admin-tenants", text("admin.tenants.title"));
       await go("/admin/users", "admin-users", text("admin.users.title"));

@@ -28,9 +28,9 @@ from athanor.exports.schemas import (
     ExportCreate,
     ExportError,
     ExportRead,
-    TemplateCreate,
-    TemplateRead,
-    TemplateWrite,
+    ExportTemplateCreate,
+    ExportTemplateRead,
+    ExportTemplateWrite,
 )
 from athanor.exports.tasks import request_export
 from athanor.storage import service as storage
@@ -86,11 +86,11 @@ async def _own(session: AsyncSession, principal: Principal, job_id: uuid.UUID) -
 # Templates and settings ---------------------------------------------------------------------
 
 
-@router.get("/templates", response_model=list[TemplateRead])
-async def list_templates(_principal: Reader, session: DbSession) -> list[TemplateRead]:
+@router.get("/templates", response_model=list[ExportTemplateRead])
+async def list_templates(_principal: Reader, session: DbSession) -> list[ExportTemplateRead]:
     """The built-in layouts, then the tenant's own."""
     builtin = [
-        TemplateRead(
+        ExportTemplateRead(
             slug=slug,
             name=translate(service.BUILTIN_NAMES.get(slug, slug), request_locale.get()),
             description=translate(layout.description, request_locale.get()),
@@ -100,7 +100,7 @@ async def list_templates(_principal: Reader, session: DbSession) -> list[Templat
         for slug, layout in BUILTIN_LAYOUTS.items()
     ]
     own = [
-        TemplateRead(
+        ExportTemplateRead(
             slug=template.slug,
             name=template.name,
             description=template.description,
@@ -112,8 +112,10 @@ async def list_templates(_principal: Reader, session: DbSession) -> list[Templat
     return builtin + own
 
 
-@router.post("/templates", response_model=TemplateRead, status_code=status.HTTP_201_CREATED)
-async def create_template(body: TemplateCreate, principal: Manager, session: DbSession) -> TemplateRead:
+@router.post("/templates", response_model=ExportTemplateRead, status_code=status.HTTP_201_CREATED)
+async def create_template(
+    body: ExportTemplateCreate, principal: Manager, session: DbSession
+) -> ExportTemplateRead:
     template = await service.create_template(
         session,
         slug=body.slug,
@@ -131,20 +133,20 @@ async def create_template(body: TemplateCreate, principal: Manager, session: DbS
         target_id=template.id,
         details={"slug": template.slug},
     )
-    return TemplateRead(
+    return ExportTemplateRead(
         slug=body.slug, name=body.name, description=body.description, builtin=False, layout=body.layout
     )
 
 
-@router.put("/templates/{slug}", response_model=TemplateRead)
+@router.put("/templates/{slug}", response_model=ExportTemplateRead)
 async def update_template(
-    slug: Slug, body: TemplateWrite, _principal: Manager, session: DbSession
-) -> TemplateRead:
+    slug: Slug, body: ExportTemplateWrite, _principal: Manager, session: DbSession
+) -> ExportTemplateRead:
     template = await service.get_template(session, slug)
     template.name, template.description = body.name, body.description
     template.layout = body.layout.model_dump(mode="json")
     await session.flush()
-    return TemplateRead(
+    return ExportTemplateRead(
         slug=slug, name=body.name, description=body.description, builtin=False, layout=body.layout
     )
 

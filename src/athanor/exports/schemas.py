@@ -15,29 +15,32 @@ from athanor.tenancy.schemas import Slug
 MAX_INLINE_CHARS = 2_000_000
 
 
-class FileSource(Input):
+class ExportFileSource(Input):
     kind: Literal["file"]
     file_id: uuid.UUID
     version: Annotated[int, Field(ge=1, le=2**31 - 1), JSON_INTEGER] | None = None
 
 
-class RunSource(Input):
+class ExportRunSource(Input):
     kind: Literal["run"]
     run_id: uuid.UUID
 
 
-class ExecutionSource(Input):
+class ExportExecutionSource(Input):
     kind: Literal["execution"]
     execution_id: uuid.UUID
 
 
-class ContentSource(Input):
+class ExportContentSource(Input):
     kind: Literal["content"]
     content: Annotated[str, Field(min_length=1, max_length=MAX_INLINE_CHARS)]
     content_type: Literal["markdown", "html"] = "markdown"
 
 
-Source = Annotated[FileSource | RunSource | ExecutionSource | ContentSource, Field(discriminator="kind")]
+Source = Annotated[
+    ExportFileSource | ExportRunSource | ExportExecutionSource | ExportContentSource,
+    Field(discriminator="kind"),
+]
 
 
 class ExportCreate(Input):
@@ -76,17 +79,17 @@ class ExportRead(BaseModel):
     finished_at: datetime | None
 
 
-class TemplateWrite(Input):
+class ExportTemplateWrite(Input):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     description: Annotated[str, Field(max_length=500)] = ""
     layout: Layout
 
 
-class TemplateCreate(TemplateWrite):
+class ExportTemplateCreate(ExportTemplateWrite):
     slug: Slug
 
 
-class TemplateRead(BaseModel):
+class ExportTemplateRead(BaseModel):
     slug: str
     name: str
     description: str

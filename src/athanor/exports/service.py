@@ -23,7 +23,13 @@ from athanor.exports.exceptions import (
 )
 from athanor.exports.models import FINISHED_EXPORT, ExportJob, ExportStatus, ExportTemplate, SourceKind
 from athanor.exports.render import BUILTIN_LAYOUTS, Layout
-from athanor.exports.schemas import ContentSource, ExportCreate, FileSource, RunSource, Source
+from athanor.exports.schemas import (
+    ExportContentSource,
+    ExportCreate,
+    ExportFileSource,
+    ExportRunSource,
+    Source,
+)
 from athanor.storage import service as storage
 from athanor.tenancy.models import Tenant
 from athanor.tenancy.schemas import ExportDefaults
@@ -107,13 +113,13 @@ async def _check_source(
     session: AsyncSession, source: Source
 ) -> tuple[SourceKind, uuid.UUID | None, int | None]:
     """The source's kind, id and pinned version; SourceNotFound if it is not there."""
-    if isinstance(source, ContentSource):
+    if isinstance(source, ExportContentSource):
         return SourceKind.CONTENT, None, None
-    if isinstance(source, FileSource):
+    if isinstance(source, ExportFileSource):
         stored = await storage.get_file(session, source.file_id)
         version = await storage.get_version(session, stored, source.version)
         return SourceKind.FILE, stored.id, version.number
-    if isinstance(source, RunSource):
+    if isinstance(source, ExportRunSource):
         if await session.get(WorkflowRun, source.run_id) is None:
             raise SourceNotFound()
         return SourceKind.RUN, source.run_id, None
@@ -128,7 +134,7 @@ async def create_job(session: AsyncSession, body: ExportCreate, *, user_id: uuid
     kind, source_id, version = await _check_source(session, body.source)
     template = body.template or settings.template
     layout = await resolve_layout(session, template)
-    inline = body.source if isinstance(body.source, ContentSource) else None
+    inline = body.source if isinstance(body.source, ExportContentSource) else None
     job = ExportJob(
         tenant_id=_tenant_id(session),
         user_id=user_id,

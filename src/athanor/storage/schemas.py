@@ -78,7 +78,7 @@ class FileListing(BaseModel):
     next_cursor: str | None = Field(description="Pass as `cursor` to get the next page")
 
 
-class VersionRead(BaseModel):
+class FileVersionRead(BaseModel):
     number: int
     size: int
     content_type: str

@@ -6,6 +6,8 @@ import { meQuery } from '@/features/session/api';
 import { isApiError } from '@/lib/problem';
 import { validatePlaygroundSearch } from '@/features/engines/search';
 import { validateRunsSearch } from '@/features/workflows/search';
+import { validateFilesSearch } from '@/features/files/search';
+import { validateExportsSearch, validateNewExportSearch } from '@/features/exports/search';
 import type { HelpTopic } from './help';
 
 declare module '@tanstack/react-router' {
@@ -242,6 +244,49 @@ export function createAppRouter(queryClient: QueryClient) {
     component: lazyRouteComponent(() => import('@/features/workflows/RunPage'), 'RunPage'),
   });
 
+  // Files: buckets, folders, uploads, versions and links.
+  const filesRoute = createRoute({
+    getParentRoute: () => appRoute,
+    path: '/files',
+    validateSearch: validateFilesSearch,
+    staticData: { help: 'files' },
+    component: lazyRouteComponent(() => import('@/features/files/FilesPage'), 'FilesPage'),
+  });
+  const fileRoute = createRoute({
+    getParentRoute: () => appRoute,
+    path: '/files/$fileId',
+    staticData: { help: 'files' },
+    component: lazyRouteComponent(() => import('@/features/files/FilePage'), 'FilePage'),
+  });
+
+  // Exports: documents made from files and runs, followed live.
+  const exportsRoute = createRoute({
+    getParentRoute: () => appRoute,
+    path: '/exports',
+    validateSearch: validateExportsSearch,
+    staticData: { help: 'exports' },
+    component: lazyRouteComponent(() => import('@/features/exports/ExportsPage'), 'ExportsPage'),
+  });
+  const newExportRoute = createRoute({
+    getParentRoute: () => appRoute,
+    path: '/exports/new',
+    validateSearch: validateNewExportSearch,
+    staticData: { help: 'exports' },
+    component: lazyRouteComponent(() => import('@/features/exports/NewExportPage'), 'NewExportPage'),
+  });
+  const exportTemplatesRoute = createRoute({
+    getParentRoute: () => appRoute,
+    path: '/exports/templates',
+    staticData: { help: 'exportTemplates' },
+    component: lazyRouteComponent(() => import('@/features/exports/TemplatesPage'), 'ExportTemplatesPage'),
+  });
+  const exportRoute = createRoute({
+    getParentRoute: () => appRoute,
+    path: '/exports/$exportId',
+    staticData: { help: 'exports' },
+    component: lazyRouteComponent(() => import('@/features/exports/ExportPage'), 'ExportPage'),
+  });
+
   const adminRoute = createRoute({
     getParentRoute: () => appRoute,
     path: '/admin',
@@ -302,6 +347,12 @@ export function createAppRouter(queryClient: QueryClient) {
         templatesRoute,
         runsRoute,
         runRoute,
+        filesRoute,
+        fileRoute,
+        exportsRoute,
+        newExportRoute,
+        exportTemplatesRoute,
+        exportRoute,
         adminRoute.addChildren([adminIndexRoute, adminTenantsRoute, adminUsersRoute, adminWorkersRoute]),
       ]),
     ]),

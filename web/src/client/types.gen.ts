@@ -707,24 +707,6 @@ export type CommonOptions = {
 };
 
 /**
- * ContentSource
- */
-export type ContentSource = {
-    /**
-     * Content
-     */
-    content: string;
-    /**
-     * Content Type
-     */
-    content_type?: 'markdown' | 'html';
-    /**
-     * Kind
-     */
-    kind: 'content';
-};
-
-/**
  * DayValue
  */
 export type DayValue = {
@@ -1129,7 +1111,7 @@ export type EngineDetail = {
     /**
      * Versions
      */
-    versions: Array<AthanorEnginesSchemasVersionRead>;
+    versions: Array<VersionRead>;
 };
 
 /**
@@ -1356,7 +1338,7 @@ export type ExecutionDetail = {
      * Quality Score
      */
     quality_score: number | null;
-    source: ExecutionSourceOutput;
+    source: ExecutionSource;
     status: ExecutionStatus;
     /**
      * Stream
@@ -1440,7 +1422,7 @@ export type ExecutionRead = {
      * Quality Score
      */
     quality_score: number | null;
-    source: ExecutionSourceOutput;
+    source: ExecutionSource;
     status: ExecutionStatus;
     /**
      * Stream
@@ -1493,12 +1475,30 @@ export type ExecutionResult = {
 /**
  * ExecutionSource
  */
-export type ExecutionSourceOutput = 'api' | 'gateway' | 'playground' | 'workflow';
+export type ExecutionSource = 'api' | 'gateway' | 'playground' | 'workflow';
 
 /**
  * ExecutionStatus
  */
 export type ExecutionStatus = 'running' | 'succeeded' | 'failed';
+
+/**
+ * ExportContentSource
+ */
+export type ExportContentSource = {
+    /**
+     * Content
+     */
+    content: string;
+    /**
+     * Content Type
+     */
+    content_type?: 'markdown' | 'html';
+    /**
+     * Kind
+     */
+    kind: 'content';
+};
 
 /**
  * ExportCreate
@@ -1513,13 +1513,13 @@ export type ExportCreate = {
      */
     source: ({
         kind: 'file';
-    } & FileSource) | ({
+    } & ExportFileSource) | ({
         kind: 'run';
-    } & RunSource) | ({
+    } & ExportRunSource) | ({
         kind: 'execution';
-    } & AthanorExportsSchemasExecutionSource) | ({
+    } & ExportExecutionSource) | ({
         kind: 'content';
-    } & ContentSource);
+    } & ExportContentSource);
     /**
      * Template
      *
@@ -1565,6 +1565,38 @@ export type ExportError = {
      * Message
      */
     message: string;
+};
+
+/**
+ * ExportExecutionSource
+ */
+export type ExportExecutionSource = {
+    /**
+     * Execution Id
+     */
+    execution_id: string;
+    /**
+     * Kind
+     */
+    kind: 'execution';
+};
+
+/**
+ * ExportFileSource
+ */
+export type ExportFileSource = {
+    /**
+     * File Id
+     */
+    file_id: string;
+    /**
+     * Kind
+     */
+    kind: 'file';
+    /**
+     * Version
+     */
+    version?: number | null;
 };
 
 /**
@@ -1643,9 +1675,80 @@ export type ExportRead = {
 };
 
 /**
+ * ExportRunSource
+ */
+export type ExportRunSource = {
+    /**
+     * Kind
+     */
+    kind: 'run';
+    /**
+     * Run Id
+     */
+    run_id: string;
+};
+
+/**
  * ExportStatus
  */
 export type ExportStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/**
+ * ExportTemplateCreate
+ */
+export type ExportTemplateCreate = {
+    /**
+     * Description
+     */
+    description?: string;
+    layout: Layout;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Slug
+     */
+    slug: string;
+};
+
+/**
+ * ExportTemplateRead
+ */
+export type ExportTemplateRead = {
+    /**
+     * Builtin
+     */
+    builtin: boolean;
+    /**
+     * Description
+     */
+    description: string;
+    layout: Layout;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Slug
+     */
+    slug: string;
+};
+
+/**
+ * ExportTemplateWrite
+ */
+export type ExportTemplateWrite = {
+    /**
+     * Description
+     */
+    description?: string;
+    layout: Layout;
+    /**
+     * Name
+     */
+    name: string;
+};
 
 /**
  * FailureKind
@@ -1780,21 +1883,45 @@ export type FileRead = {
 };
 
 /**
- * FileSource
+ * FileVersionRead
  */
-export type FileSource = {
+export type FileVersionRead = {
     /**
-     * File Id
+     * Content Type
      */
-    file_id: string;
+    content_type: string;
     /**
-     * Kind
+     * Created At
      */
-    kind: 'file';
+    created_at: string;
     /**
-     * Version
+     * Created By Id
      */
-    version?: number | null;
+    created_by_id: string | null;
+    /**
+     * Current
+     */
+    current: boolean;
+    /**
+     * Declared Type
+     */
+    declared_type: string | null;
+    /**
+     * Number
+     */
+    number: number;
+    /**
+     * Restored From
+     */
+    restored_from: number | null;
+    /**
+     * Sha256
+     */
+    sha256: string;
+    /**
+     * Size
+     */
+    size: number;
 };
 
 /**
@@ -4249,20 +4376,6 @@ export type RunRead = {
 };
 
 /**
- * RunSource
- */
-export type RunSource = {
-    /**
-     * Kind
-     */
-    kind: 'run';
-    /**
-     * Run Id
-     */
-    run_id: string;
-};
-
-/**
  * RunStatus
  */
 export type RunStatus = 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
@@ -4512,18 +4625,35 @@ export type TaskFailureRead = {
 };
 
 /**
- * TemplateCreate
+ * TemplateRead
  */
-export type TemplateCreate = {
+export type TemplateRead = {
+    /**
+     * Category
+     */
+    category: string;
+    /**
+     * Definition
+     */
+    definition: {
+        [key: string]: unknown;
+    };
     /**
      * Description
      */
-    description?: string;
-    layout: Layout;
+    description: string;
+    /**
+     * Id
+     */
+    id: string;
     /**
      * Name
      */
     name: string;
+    /**
+     * Shared
+     */
+    shared: boolean;
     /**
      * Slug
      */
@@ -4552,21 +4682,6 @@ export type TemplateUse = {
      * Slug
      */
     slug: string;
-};
-
-/**
- * TemplateWrite
- */
-export type TemplateWrite = {
-    /**
-     * Description
-     */
-    description?: string;
-    layout: Layout;
-    /**
-     * Name
-     */
-    name: string;
 };
 
 /**
@@ -5308,6 +5423,64 @@ export type VersionDiff = {
 };
 
 /**
+ * VersionRead
+ */
+export type VersionRead = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Input Schema
+     */
+    input_schema: {
+        [key: string]: unknown;
+    };
+    /**
+     * Model
+     */
+    model: string;
+    /**
+     * Notes
+     */
+    notes: string;
+    /**
+     * Number
+     */
+    number: number;
+    /**
+     * Output Schema
+     */
+    output_schema: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Parameters
+     */
+    parameters: {
+        [key: string]: unknown;
+    };
+    /**
+     * Prompt Template
+     */
+    prompt_template: string;
+    /**
+     * Published At
+     */
+    published_at: string | null;
+    routing_strategy: Strategy | null;
+    status: VersionStatus;
+    /**
+     * System Prompt
+     */
+    system_prompt: string;
+};
+
+/**
  * VersionSpec
  *
  * Everything a version defines; published versions never change.
@@ -5953,106 +6126,6 @@ export type WorkflowVersionRead = {
 };
 
 /**
- * ExecutionSource
- */
-export type AthanorEnginesModelsExecutionSource = 'api' | 'gateway' | 'playground' | 'workflow';
-
-/**
- * VersionRead
- */
-export type AthanorEnginesSchemasVersionRead = {
-    /**
-     * Created At
-     */
-    created_at: string;
-    /**
-     * Id
-     */
-    id: string;
-    /**
-     * Input Schema
-     */
-    input_schema: {
-        [key: string]: unknown;
-    };
-    /**
-     * Model
-     */
-    model: string;
-    /**
-     * Notes
-     */
-    notes: string;
-    /**
-     * Number
-     */
-    number: number;
-    /**
-     * Output Schema
-     */
-    output_schema: {
-        [key: string]: unknown;
-    } | null;
-    /**
-     * Parameters
-     */
-    parameters: {
-        [key: string]: unknown;
-    };
-    /**
-     * Prompt Template
-     */
-    prompt_template: string;
-    /**
-     * Published At
-     */
-    published_at: string | null;
-    routing_strategy: Strategy | null;
-    status: VersionStatus;
-    /**
-     * System Prompt
-     */
-    system_prompt: string;
-};
-
-/**
- * ExecutionSource
- */
-export type AthanorExportsSchemasExecutionSource = {
-    /**
-     * Execution Id
-     */
-    execution_id: string;
-    /**
-     * Kind
-     */
-    kind: 'execution';
-};
-
-/**
- * TemplateRead
- */
-export type AthanorExportsSchemasTemplateRead = {
-    /**
-     * Builtin
-     */
-    builtin: boolean;
-    /**
-     * Description
-     */
-    description: string;
-    layout: Layout;
-    /**
-     * Name
-     */
-    name: string;
-    /**
-     * Slug
-     */
-    slug: string;
-};
-
-/**
  * Health
  */
 export type AthanorOpsRouterHealth = {
@@ -6063,87 +6136,9 @@ export type AthanorOpsRouterHealth = {
 };
 
 /**
- * VersionRead
- */
-export type AthanorStorageSchemasVersionRead = {
-    /**
-     * Content Type
-     */
-    content_type: string;
-    /**
-     * Created At
-     */
-    created_at: string;
-    /**
-     * Created By Id
-     */
-    created_by_id: string | null;
-    /**
-     * Current
-     */
-    current: boolean;
-    /**
-     * Declared Type
-     */
-    declared_type: string | null;
-    /**
-     * Number
-     */
-    number: number;
-    /**
-     * Restored From
-     */
-    restored_from: number | null;
-    /**
-     * Sha256
-     */
-    sha256: string;
-    /**
-     * Size
-     */
-    size: number;
-};
-
-/**
  * Health
  */
 export type AthanorWorkersHealthHealth = 'healthy' | 'degraded' | 'lost' | 'offline';
-
-/**
- * TemplateRead
- */
-export type AthanorWorkflowsSchemasTemplateRead = {
-    /**
-     * Category
-     */
-    category: string;
-    /**
-     * Definition
-     */
-    definition: {
-        [key: string]: unknown;
-    };
-    /**
-     * Description
-     */
-    description: string;
-    /**
-     * Id
-     */
-    id: string;
-    /**
-     * Name
-     */
-    name: string;
-    /**
-     * Shared
-     */
-    shared: boolean;
-    /**
-     * Slug
-     */
-    slug: string;
-};
 
 /**
  * AnthropicProviderCreate
@@ -10538,7 +10533,7 @@ export type CreateVersionApiEnginesEngineIdVersionsPostResponses = {
     /**
      * Successful Response
      */
-    201: AthanorEnginesSchemasVersionRead;
+    201: VersionRead;
 };
 
 export type CreateVersionApiEnginesEngineIdVersionsPostResponse = CreateVersionApiEnginesEngineIdVersionsPostResponses[keyof CreateVersionApiEnginesEngineIdVersionsPostResponses];
@@ -10596,7 +10591,7 @@ export type UpdateVersionApiEnginesEngineIdVersionsNumberPutResponses = {
     /**
      * Successful Response
      */
-    200: AthanorEnginesSchemasVersionRead;
+    200: VersionRead;
 };
 
 export type UpdateVersionApiEnginesEngineIdVersionsNumberPutResponse = UpdateVersionApiEnginesEngineIdVersionsNumberPutResponses[keyof UpdateVersionApiEnginesEngineIdVersionsNumberPutResponses];
@@ -10678,7 +10673,7 @@ export type ListExecutionsApiExecutionsGetData = {
         /**
          * Source
          */
-        source?: AthanorEnginesModelsExecutionSource | null;
+        source?: ExecutionSource | null;
         /**
          * Model
          */
@@ -11054,13 +11049,13 @@ export type ListTemplatesApiExportsTemplatesGetResponses = {
      *
      * Successful Response
      */
-    200: Array<AthanorExportsSchemasTemplateRead>;
+    200: Array<ExportTemplateRead>;
 };
 
 export type ListTemplatesApiExportsTemplatesGetResponse = ListTemplatesApiExportsTemplatesGetResponses[keyof ListTemplatesApiExportsTemplatesGetResponses];
 
 export type CreateTemplateApiExportsTemplatesPostData = {
-    body: TemplateCreate;
+    body: ExportTemplateCreate;
     path?: never;
     query?: never;
     url: '/api/exports/templates';
@@ -11103,7 +11098,7 @@ export type CreateTemplateApiExportsTemplatesPostResponses = {
     /**
      * Successful Response
      */
-    201: AthanorExportsSchemasTemplateRead;
+    201: ExportTemplateRead;
 };
 
 export type CreateTemplateApiExportsTemplatesPostResponse = CreateTemplateApiExportsTemplatesPostResponses[keyof CreateTemplateApiExportsTemplatesPostResponses];
@@ -11163,7 +11158,7 @@ export type DeleteTemplateApiExportsTemplatesSlugDeleteResponses = {
 export type DeleteTemplateApiExportsTemplatesSlugDeleteResponse = DeleteTemplateApiExportsTemplatesSlugDeleteResponses[keyof DeleteTemplateApiExportsTemplatesSlugDeleteResponses];
 
 export type UpdateTemplateApiExportsTemplatesSlugPutData = {
-    body: TemplateWrite;
+    body: ExportTemplateWrite;
     path: {
         /**
          * Slug
@@ -11211,7 +11206,7 @@ export type UpdateTemplateApiExportsTemplatesSlugPutResponses = {
     /**
      * Successful Response
      */
-    200: AthanorExportsSchemasTemplateRead;
+    200: ExportTemplateRead;
 };
 
 export type UpdateTemplateApiExportsTemplatesSlugPutResponse = UpdateTemplateApiExportsTemplatesSlugPutResponses[keyof UpdateTemplateApiExportsTemplatesSlugPutResponses];
@@ -14035,7 +14030,7 @@ export type ListVersionsApiStorageFilesFileIdVersionsGetResponses = {
      *
      * Successful Response
      */
-    200: Array<AthanorStorageSchemasVersionRead>;
+    200: Array<FileVersionRead>;
 };
 
 export type ListVersionsApiStorageFilesFileIdVersionsGetResponse = ListVersionsApiStorageFilesFileIdVersionsGetResponses[keyof ListVersionsApiStorageFilesFileIdVersionsGetResponses];
@@ -15661,7 +15656,7 @@ export type ListTemplatesApiWorkflowTemplatesGetResponses = {
      *
      * Successful Response
      */
-    200: Array<AthanorWorkflowsSchemasTemplateRead>;
+    200: Array<TemplateRead>;
 };
 
 export type ListTemplatesApiWorkflowTemplatesGetResponse = ListTemplatesApiWorkflowTemplatesGetResponses[keyof ListTemplatesApiWorkflowTemplatesGetResponses];
@@ -16196,7 +16191,7 @@ export type ShareAsTemplateApiWorkflowsWorkflowIdSharePostResponses = {
     /**
      * Successful Response
      */
-    201: AthanorWorkflowsSchemasTemplateRead;
+    201: TemplateRead;
 };
 
 export type ShareAsTemplateApiWorkflowsWorkflowIdSharePostResponse = ShareAsTemplateApiWorkflowsWorkflowIdSharePostResponses[keyof ShareAsTemplateApiWorkflowsWorkflowIdSharePostResponses];

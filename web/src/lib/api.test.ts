@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createInvitationApiInvitationsPost, readMeApiMeGet, revokeInvitationApiInvitationsInvitationIdDelete, updateMeApiMePatch } from '@/client';
 import { createClient, createConfig } from '@/client/client';
-import { configureClient, unwrap, type ClientSettings } from './api';
+import { configureClient, requestHeaders, unwrap, type ClientSettings } from './api';
 import { ApiError } from './problem';
 
 function setup(overrides: Partial<ClientSettings> = {}, respond: (request: Request) => Response | Promise<Response> = () => Response.json({})) {
@@ -90,5 +90,12 @@ describe('the configured API client', () => {
   it('returns the data of a successful call', async () => {
     const { client } = setup({}, () => Response.json({ user: { id: 'u1' } }));
     await expect(unwrap(readMeApiMeGet({ client }))).resolves.toEqual({ user: { id: 'u1' } });
+  });
+
+  it('gives the same headers to calls made outside the client (uploads with progress)', () => {
+    const settings: ClientSettings = { language: () => 'es', bearer: () => 'tok', fallback: () => '', cookies: () => 'athanor_csrf=abc' };
+    expect(requestHeaders('PUT', settings)).toEqual({ 'Accept-Language': 'es', Authorization: 'Bearer tok', 'X-CSRF-Token': 'abc' });
+    expect(requestHeaders('GET', settings)).toEqual({ 'Accept-Language': 'es', Authorization: 'Bearer tok' });
+    expect(requestHeaders('PUT', { ...settings, bearer: () => null, cookies: () => '' })).toEqual({ 'Accept-Language': 'es' });
   });
 });

@@ -23,26 +23,36 @@ export interface ClientSettings {
 }
 
 let configuredFallback: ClientSettings['fallback'] = (key) => (key === 'network' ? 'Network error' : 'Error');
+let configuredSettings: ClientSettings | null = null;
 
 /** The translated fallback messages the client was configured with (for the SSE helper). */
 export function clientFallback(key: 'network' | 'unknown'): string {
   return configuredFallback(key);
 }
 
+/** The headers every call carries: the UI language, the impersonation token, and the CSRF
+ * token on unsafe methods. */
+export function requestHeaders(method: string, settings: ClientSettings | null = configuredSettings): Record<string, string> {
+  if (!settings) return {};
+  const headers: Record<string, string> = { 'Accept-Language': settings.language() };
+  const bearer = settings.bearer();
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  if (UNSAFE_METHODS.has(method.toUpperCase())) {
+    const csrf = readCookie(CSRF_COOKIE, settings.cookies ? settings.cookies() : undefined);
+    if (csrf) headers[CSRF_HEADER] = csrf;
+  }
+  return headers;
+}
+
 export function configureClient(settings: ClientSettings, client: Client = defaultClient): Client {
   configuredFallback = settings.fallback;
+  configuredSettings = settings;
   client.setConfig({
     baseUrl: settings.baseUrl ?? (typeof window === 'undefined' ? '' : window.location.origin),
     credentials: 'include',
   });
   client.interceptors.request.use((request) => {
-    request.headers.set('Accept-Language', settings.language());
-    const bearer = settings.bearer();
-    if (bearer) request.headers.set('Authorization', `Bearer ${bearer}`);
-    if (UNSAFE_METHODS.has(request.method.toUpperCase())) {
-      const csrf = readCookie(CSRF_COOKIE, settings.cookies ? settings.cookies() : undefined);
-      if (csrf) request.headers.set(CSRF_HEADER, csrf);
-    }
+    for (const [name, value] of Object.entries(requestHeaders(request.method, settings))) request.headers.set(name, value);
     return request;
   });
   client.interceptors.error.use((error, response) => toApiError(error, response, settings.fallback));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCurrency, formatDate, formatNumber, formatRelative, isolate } from './format';
+import { formatBytes, formatCurrency, formatDate, formatNumber, formatRelative, isolate } from './format';
 
 describe('locale formatting', () => {
   it('formats numbers and currencies per locale', () => {
@@ -22,6 +22,20 @@ describe('locale formatting', () => {
     const now = new Date('2026-01-10T12:00:00Z');
     expect(formatRelative(new Date('2026-01-10T09:00:00Z'), 'en', now)).toBe('3 hours ago');
     expect(formatRelative(new Date('2026-01-09T12:00:00Z'), 'es', now)).toBe('ayer');
+  });
+});
+
+describe('formatBytes', () => {
+  it('uses binary multiples, a few significant digits and the language\'s unit', () => {
+    expect(formatBytes(0, 'en')).toBe('0 bytes');
+    expect(formatBytes(1, 'en')).toBe('1 byte');
+    expect(formatBytes(1023, 'en')).toBe('1,023 bytes');
+    expect(formatBytes(1536, 'en')).toBe('1.5 kB');
+    expect(formatBytes(64 * 1024 * 1024, 'en')).toBe('64 MB');
+    expect(formatBytes(1.25 * 1024 ** 3, 'en')).toBe('1.25 GB');
+    expect(formatBytes(150 * 1024 ** 2 + 1, 'en')).toBe('150 MB');
+    expect(formatBytes(1536, 'es')).toMatch(/1,5\skB/);
+    expect(formatBytes(-5, 'en')).toBe('0 bytes');
   });
 });
 

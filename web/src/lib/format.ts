@@ -26,6 +26,21 @@ export function formatCurrency(value: number, currency: string, locale: string):
   return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(value);
 }
 
+const BYTE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte', 'petabyte'] as const;
+
+/** A size in bytes with a binary multiple and the language's unit: "1.5 MB", "820 kB",
+ * "12 bytes" (1 MB here is 1024 KB, as file managers count). */
+export function formatBytes(bytes: number, locale: string): string {
+  let value = Math.max(0, bytes);
+  let unit = 0;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
+  return new Intl.NumberFormat(locale, { style: 'unit', unit: BYTE_UNITS[unit], unitDisplay: unit === 0 ? 'long' : 'short', maximumFractionDigits: digits }).format(value);
+}
+
 const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['year', 365 * 24 * 3600],
   ['month', 30 * 24 * 3600],
@@ -64,5 +79,6 @@ export function useFormat() {
     number: (v: number, o?: Intl.NumberFormatOptions) => formatNumber(v, locale, o),
     currency: (v: number, currency: string) => formatCurrency(v, currency, locale),
     relative: (v: DateInput) => formatRelative(v, locale),
+    bytes: (v: number) => isolate(formatBytes(v, locale)),
   };
 }

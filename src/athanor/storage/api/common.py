@@ -104,7 +104,10 @@ async def file_reads(
 def preview_of(stored: StoredFile, blob: Blob | None) -> PreviewRead:
     if blob is None:
         return PreviewRead(status=PreviewStatus.NONE)
-    image = f"/api/storage/files/{stored.id}/preview" if blob.preview_key else None
+    # The version in the address: a restored file shows its own preview, not a cached one.
+    image = (
+        f"/api/storage/files/{stored.id}/preview?version={stored.version_count}" if blob.preview_key else None
+    )
     return PreviewRead(status=blob.preview_status, image_url=image, text=blob.preview_text)
 
 

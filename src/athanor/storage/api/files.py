@@ -31,7 +31,7 @@ from athanor.storage.schemas import (
     FileListing,
     FileMove,
     FileRead,
-    VersionRead,
+    FileVersionRead,
 )
 from athanor.storage.tasks import request_previews
 
@@ -178,11 +178,11 @@ async def undelete_file(
 # Versions ---------------------------------------------------------------------------------
 
 
-@router.get("/files/{file_id}/versions", response_model=list[VersionRead])
-async def list_versions(file_id: uuid.UUID, _principal: Reader, session: DbSession) -> list[VersionRead]:
+@router.get("/files/{file_id}/versions", response_model=list[FileVersionRead])
+async def list_versions(file_id: uuid.UUID, _principal: Reader, session: DbSession) -> list[FileVersionRead]:
     stored = await service.get_file(session, file_id, deleted=True)
     return [
-        VersionRead(
+        FileVersionRead(
             number=version.number,
             size=version.size,
             content_type=version.content_type,

@@ -13,7 +13,7 @@ from athanor.exports import runner
 from athanor.exports import service as exports
 from athanor.exports.models import ExportJob, ExportStatus
 from athanor.exports.render import ExportFormat
-from athanor.exports.schemas import ContentSource, ExportCreate
+from athanor.exports.schemas import ExportContentSource, ExportCreate
 from athanor.storage import service as storage
 from athanor.storage.backends.base import one_chunk, read_all
 from athanor.storage.ingest import blob_key, receive
@@ -41,7 +41,7 @@ def _failed(error: AppError) -> Failed:
 async def _export(context: NodeContext) -> Outcome:
     config = context.config
     body = ExportCreate(
-        source=ContentSource(
+        source=ExportContentSource(
             kind="content",
             content=str(config["content"]),
             content_type=config.get("content_type", "markdown"),

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, Outlet, useLocation, useNavigate } from '@tanstack/react-router';
-import { Activity, Blocks, Boxes, Building2, Cpu, FlaskConical, HardDrive, History, KeyRound, Layers, LayoutDashboard, LayoutTemplate, LogOut, Menu, Network, ScrollText, Server, Settings, UserRound, Users, UsersRound, Wallet, Workflow } from 'lucide-react';
+import { Activity, Blocks, Boxes, Building2, Cpu, FileOutput, FlaskConical, FolderOpen, HardDrive, History, KeyRound, Layers, LayoutDashboard, LayoutTemplate, LogOut, Menu, Network, ScrollText, Server, Settings, UserRound, Users, UsersRound, Wallet, Workflow } from 'lucide-react';
 import { useEffect, useState, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MeRead } from '@/client';
@@ -36,6 +36,8 @@ interface NavItem {
     | '/workflows'
     | '/workflow-templates'
     | '/workflow-runs'
+    | '/files'
+    | '/exports'
     | '/admin/tenants'
     | '/admin/users'
     | '/admin/workers'
@@ -53,6 +55,11 @@ function useNavSections(me: MeRead): Array<{ label: string; items: NavItem[] }> 
     if (hasPermission(me, 'api_keys:own') || hasPermission(me, 'api_keys:manage')) workspace.push({ to: '/api-keys', label: t('nav.apiKeys'), icon: KeyRound });
     if (hasPermission(me, 'audit:read')) workspace.push({ to: '/audit', label: t('nav.audit'), icon: ScrollText });
     if (hasPermission(me, 'tenant:read')) workspace.push({ to: '/settings', label: t('nav.settings'), icon: Settings });
+  }
+  const content: NavItem[] = [];
+  if (me.tenant_id && hasPermission(me, 'files:read')) {
+    content.push({ to: '/files', label: t('nav.files'), icon: FolderOpen });
+    content.push({ to: '/exports', label: t('nav.exports'), icon: FileOutput });
   }
   const ai: NavItem[] = [];
   const usage: NavItem[] = [];
@@ -82,6 +89,7 @@ function useNavSections(me: MeRead): Array<{ label: string; items: NavItem[] }> 
     { label: t('nav.workspace'), items: workspace },
     { label: t('nav.ai'), items: ai },
     { label: t('nav.automation'), items: automation },
+    { label: t('nav.content'), items: content },
     { label: t('nav.usage'), items: usage },
   ];
   if (me.user.is_superadmin && !me.impersonator_id) {

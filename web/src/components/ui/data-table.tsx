@@ -88,7 +88,9 @@ export function DataTable<T>({ caption, columns, rows, rowKey, isLoading, error,
     body = <div className="p-4">{empty}</div>;
   } else {
     body = (
-      <div className="overflow-x-auto">
+      // relative: the visually hidden header texts (absolutely positioned) stay inside the scroller
+      // instead of widening the page when the table is wider than the screen.
+      <div className="relative overflow-x-auto">
         <table className="w-full border-collapse text-sm">
           <caption className="sr-only">{caption}</caption>
           <thead>

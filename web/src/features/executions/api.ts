@@ -1,5 +1,9 @@
 import { queryOptions } from '@tanstack/react-query';
-import { listExecutionsApiExecutionsGet, readExecutionApiExecutionsExecutionIdGet, type ExecutionSource, type ExecutionStatus } from '@/client';
+import { listExecutionsApiExecutionsGet, readExecutionApiExecutionsExecutionIdGet, type ExecutionStatus, type ListExecutionsApiExecutionsGetData } from '@/client';
+
+/** Where an execution came from, named through the list's filter (the schema's own name is not
+ * stable: another domain has an ExecutionSource too). */
+export type ExecutionSource = NonNullable<NonNullable<ListExecutionsApiExecutionsGetData['query']>['source']>;
 import { unwrap } from '@/lib/api';
 
 export const PERIODS = ['all', 'today', '7d', '30d'] as const;

@@ -1,13 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
-import { ArrowLeft, Ban, Check, Pause, Play, RotateCcw, X } from 'lucide-react';
+import { ArrowLeft, Ban, Check, FileOutput, Pause, Play, RotateCcw, X } from 'lucide-react';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EvaluationRead, RunDetail } from '@/client';
 import { PageHeader } from '@/components/layout/PageHeader';
 import { Alert, FormError } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
+import { Button, buttonClasses } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/dialog';
 import { TextAreaField } from '@/components/ui/input';
@@ -270,6 +270,7 @@ export function RunPage() {
   const { runId = '' } = useParams({ strict: false });
   const me = useMe();
   const canRun = hasPermission(me.data, 'workflows:run');
+  const canExport = hasPermission(me.data, 'files:write');
   const run = useQuery(runQuery(runId));
   const workflow = useQuery({ ...workflowQuery(run.data?.workflow_id ?? ''), enabled: Boolean(run.data?.workflow_id) });
   const finished = run.data ? FINISHED.has(run.data.status) : false;
@@ -341,6 +342,12 @@ export function RunPage() {
               <RunStatusBadge status={r.status} />
             </span>
             {!finished && <LiveBadge phase={phase} />}
+            {canExport && r.status === 'succeeded' && (
+              <Link to="/exports/new" search={{ run: r.id }} className={buttonClasses('outline')}>
+                <FileOutput aria-hidden className="size-4" />
+                {t('workflows.runPage.export')}
+              </Link>
+            )}
             {canRun && r.status === 'running' && (
               <Button variant="outline" onClick={() => onAction('pause')} loading={action.isPending && action.variables === 'pause'}>
                 <Pause aria-hidden className="size-4" />

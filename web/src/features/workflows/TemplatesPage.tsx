@@ -3,7 +3,10 @@ import { useNavigate } from '@tanstack/react-router';
 import { LayoutTemplate } from 'lucide-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TemplateRead } from '@/client';
+import type { ListTemplatesApiWorkflowTemplatesGetResponse } from '@/client';
+
+/** A workflow template, named through its list (the schema's own name is shared with export templates). */
+type TemplateRead = ListTemplatesApiWorkflowTemplatesGetResponse[number];
 import { PageHeader } from '@/components/layout/PageHeader';
 import { FormError } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
