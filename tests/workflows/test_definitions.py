@@ -39,6 +39,8 @@ async def test_the_palette_describes_every_node_type(client: httpx.AsyncClient, 
         "approval",
         "subworkflow",
         "delay",
+        "export",
+        "storage",
     }
     assert [port["name"] for port in kinds["condition"]["outputs"]] == ["true", "false"]
     assert kinds["engine"]["config_schema"]["required"] == ["engine"]

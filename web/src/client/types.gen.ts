@@ -14266,6 +14266,10 @@ export type StartUploadApiStorageUploadsPostErrors = {
     /**
      * Problem
      */
+    413: Problem;
+    /**
+     * Problem
+     */
     422: Problem;
     /**
      * Problem

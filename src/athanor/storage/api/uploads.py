@@ -48,7 +48,12 @@ async def _upload_read(session: AsyncSession, upload: Upload) -> UploadRead:
     )
 
 
-@router.post("/uploads", response_model=UploadRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/uploads",
+    response_model=UploadRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(413),
+)
 async def start_upload(
     body: UploadCreate, principal: Writer, session: DbSession, runtime: RuntimeDep
 ) -> UploadRead:
